@@ -1,0 +1,43 @@
+# quizapp — two commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app quizapp
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install db content clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db: install
+	$(FLASK) db upgrade
+
+content: db
+	$(FLASK) content sync
+
+run: content
+	@echo "quizapp is serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) --no-reload
+
+lint: install
+	$(BIN)/ruff check quizapp tests migrations wsgi.py
+
+test: lint
+	env -u QUIZAPP_TEST_DATABASE_URL $(BIN)/pytest
+ifdef QUIZAPP_TEST_DATABASE_URL
+	@echo "== the same suite on $(QUIZAPP_TEST_DATABASE_URL) =="
+	QUIZAPP_TEST_DATABASE_URL='$(QUIZAPP_TEST_DATABASE_URL)' $(BIN)/pytest
+endif
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

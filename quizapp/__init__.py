@@ -1,0 +1,92 @@
+"""quizapp: legal-education quiz and publicity platform (法治宣传与知识竞赛平台)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from quizapp.config import Config, load_config
+
+
+def create_app(config: Config | str | None = None) -> Flask:
+    """Build the Flask application.
+
+    *config* is a :class:`~quizapp.config.Config` instance, a config name
+    (``development``, ``testing``, ``production``) or ``None`` for ``QUIZAPP_ENV``.
+
+    Raises:
+        quizapp.config.ConfigError: when production keys are missing.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    settings = config if isinstance(config, Config) else load_config(config)
+    settings.finalise(app.instance_path)
+    app.config.from_object(settings)
+    app.json.ensure_ascii = False
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind db, migrations, CSRF and the rate limiter; tune SQLite for concurrent writers."""
+    from quizapp.extensions import csrf, db, limiter, migrate
+    from quizapp.core.database import configure_sqlite
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    _import_models()
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _import_models() -> None:
+    """Import every domain's models so metadata (and Alembic) sees all tables."""
+    import quizapp.bank.models  # noqa: F401
+    import quizapp.contests.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register each domain's blueprints (importing their routes first)."""
+    import quizapp.api.views  # noqa: F401
+    import quizapp.contests.api  # noqa: F401
+    import quizapp.contests.views  # noqa: F401
+    import quizapp.privacy.views  # noqa: F401
+    import quizapp.public.views  # noqa: F401
+    from quizapp import api, contests, privacy, public
+    from quizapp.extensions import csrf
+
+    csrf.exempt(contests.api_bp)  # bearer-token API: no cookies, so no CSRF
+    csrf.exempt(api.bp)
+    for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer errors in Chinese: JSON under ``/api/``, pages elsewhere; never a stack trace."""
+    from quizapp.public.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Add the template filters (local time, citations) and site-wide context."""
+    from quizapp.public.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Register the ``flask`` CLI groups (content, scheduler, contests)."""
+    from quizapp.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""The question bank (题库): questions, their versions, and the graders."""

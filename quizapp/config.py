@@ -1,0 +1,148 @@
+"""Configuration classes, read from ``QUIZAPP_*`` environment variables.
+
+Nothing is read at import time: :func:`load_config` builds the class when
+``create_app()`` asks for it, so tests can set the environment first.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+
+class ConfigError(RuntimeError):
+    """Raised when a required setting is missing (production refuses to start)."""
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 7 * 24 * 3600
+    JSON_AS_ASCII = False
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    ATTEMPT_START_LIMIT = "20 per minute"
+    SCHEDULER_EMBEDDED = False
+    CONTENT_DIR = str(Path(__file__).resolve().parent.parent / "content")
+    RESPONSE_GRACE_S = 10
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.SQLALCHEMY_DATABASE_URI = env.get("QUIZAPP_DATABASE_URL") or self.default_database_url()
+        self.SECRET_KEY = env.get("QUIZAPP_SECRET_KEY")
+        self.PII_KEY = env.get("QUIZAPP_PII_KEY")
+        self.DISPLAY_TIMEZONE = env.get("QUIZAPP_TIMEZONE", "Asia/Shanghai")
+        self.SITE_NAME = env.get("QUIZAPP_SITE_NAME", "安全生产法治宣传与知识竞赛平台")
+        self.SITE_SPONSOR = env.get("QUIZAPP_SITE_SPONSOR", "某某区应急管理局")
+        self.SITE_ICP = env.get("QUIZAPP_SITE_ICP", "")
+        self.SITE_PSB = env.get("QUIZAPP_SITE_PSB", "")
+        redis_url = env.get("QUIZAPP_REDIS_URL")
+        if redis_url:
+            self.RATELIMIT_STORAGE_URI = redis_url
+        self.CONTENT_DIR = env.get("QUIZAPP_CONTENT_DIR", self.CONTENT_DIR)
+
+    def default_database_url(self) -> str | None:
+        """Return the database URL used when ``QUIZAPP_DATABASE_URL`` is unset."""
+        return None
+
+    def finalise(self, instance_path: str) -> None:
+        """Fill in or check the keys; called once the app's instance path is known."""
+
+
+class DevelopmentConfig(Config):
+    """Embedded SQLite under ``instance/``; keys generated once into ``instance/``."""
+
+    ENV_NAME = "development"
+    SCHEDULER_EMBEDDED = True
+
+    def default_database_url(self) -> str | None:
+        """Return the embedded SQLite database under ``instance/`` (set in finalise)."""
+        return None
+
+    def finalise(self, instance_path: str) -> None:
+        """Generate missing keys into ``instance/keys.env`` and point SQLite there."""
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        if not self.SQLALCHEMY_DATABASE_URI:
+            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{Path(instance_path) / 'quizapp.sqlite3'}"
+        keys = _load_or_create_keys(Path(instance_path) / "keys.env")
+        self.SECRET_KEY = self.SECRET_KEY or keys["QUIZAPP_SECRET_KEY"]
+        self.PII_KEY = self.PII_KEY or keys["QUIZAPP_PII_KEY"]
+
+
+class TestingConfig(Config):
+    """In-memory keys and the test database (``QUIZAPP_TEST_DATABASE_URL`` or SQLite)."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = True
+    ATTEMPT_START_LIMIT = "1000 per minute"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("QUIZAPP_TEST_DATABASE_URL") or "sqlite://"
+        self.SECRET_KEY = "test-secret-key"
+        self.PII_KEY = Fernet.generate_key().decode()
+
+
+class ProductionConfig(Config):
+    """PostgreSQL; refuses to start without its keys and database URL."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+
+    def finalise(self, instance_path: str) -> None:
+        """Raise :class:`ConfigError` naming every missing ``QUIZAPP_*`` variable."""
+        missing = [
+            name
+            for name, value in (
+                ("QUIZAPP_DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
+                ("QUIZAPP_SECRET_KEY", self.SECRET_KEY),
+                ("QUIZAPP_PII_KEY", self.PII_KEY),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError("production configuration is missing: " + ", ".join(missing))
+        self.SCHEDULER_EMBEDDED = False
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Build the configuration named by *name* or ``QUIZAPP_ENV`` (default development).
+
+    Raises:
+        ConfigError: for an unknown name.
+    """
+    name = name or os.environ.get("QUIZAPP_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigError(f"unknown QUIZAPP_ENV {name!r}; use one of {sorted(CONFIGS)}") from None
+
+
+def _load_or_create_keys(path: Path) -> dict[str, str]:
+    """Read ``KEY=value`` lines from *path*, writing fresh keys first if it is absent."""
+    if not path.exists():
+        path.write_text(
+            f"QUIZAPP_SECRET_KEY={secrets.token_urlsafe(48)}\n"
+            f"QUIZAPP_PII_KEY={Fernet.generate_key().decode()}\n",
+            encoding="utf-8",
+        )
+        path.chmod(0o600)
+    pairs = (line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}

@@ -1,0 +1,1 @@
+"""Starter content as files (``content/``): loading banks and competitions into the database."""

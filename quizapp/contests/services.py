@@ -1,0 +1,324 @@
+"""Competition operations: start an attempt, save a response, submit, expire.
+
+The rules (issue #2 contracts):
+- deadline = the earlier of start + time limit and the competition's end;
+  responses and submits are accepted up to ``RESPONSE_GRACE_S`` (10 s) after it;
+- an attempt left open past deadline + grace is scored as it stands;
+- attempts allowed are counted per phone HMAC; a second open attempt is refused (409);
+- submitting twice returns the same result (a conditional UPDATE decides the winner).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.bank.grading import grader_for
+from quizapp.bank.services import drawable_pool
+from quizapp.contests.models import GROUPS, OTHER_ORGANIZATION, Attempt, Competition, PaperItem, Participant
+from quizapp.contests.paper import build_paper
+from quizapp.core.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed
+from quizapp.core.timeutil import utcnow
+from quizapp.extensions import db
+from quizapp.privacy.phone import encrypt_phone, mask_phone, normalize_phone, phone_lookup_hash
+
+NAME_MAX = 20
+ORGANIZATION_MAX = 60
+
+
+class CompetitionNotOpen(DomainError):
+    """The competition is upcoming or closed (403)."""
+
+    status = 403
+    code = "competition_not_open"
+
+
+class DeadlinePassed(DomainError):
+    """A response or submit arrived after deadline + grace (403)."""
+
+    status = 403
+    code = "deadline_passed"
+
+
+@dataclass(frozen=True)
+class Entrant:
+    """What a person gives to take part: name, phone (raw), 单位, group, consent.
+
+    ``organization`` is one of the competition's list, or ``其他`` with
+    ``other_organization`` as free text when the competition allows it.
+    ``group`` is ``public`` (社会群众) or ``practitioner`` (从业人员).
+    """
+
+    name: str
+    phone: str
+    organization: str
+    group: str
+    consent: bool
+    other_organization: str = ""
+
+
+def get_competition(competition_id: int) -> Competition:
+    """Return the competition or raise NotFound."""
+    competition = db.session.get(Competition, competition_id)
+    if competition is None:
+        raise NotFound("竞赛不存在")
+    return competition
+
+
+def list_competitions(now: datetime | None = None) -> list[Competition]:
+    """Return all competitions, soonest start first."""
+    return list(db.session.scalars(select(Competition).order_by(Competition.starts_at, Competition.id)))
+
+
+def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, str, str]:
+    """Return (name, normalised phone, organization) or raise ValidationFailed naming the fields."""
+    errors: dict[str, str] = {}
+    name = (entrant.name or "").strip()
+    if not name or len(name) > NAME_MAX:
+        errors["name"] = f"请填写姓名（不超过{NAME_MAX}个字）"
+    try:
+        phone = normalize_phone(entrant.phone)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        phone = ""
+    organization = (entrant.organization or "").strip()
+    if organization == OTHER_ORGANIZATION and competition.allow_other_organization:
+        organization = (entrant.other_organization or "").strip()
+        if not organization or len(organization) > ORGANIZATION_MAX:
+            errors["other_organization"] = "请填写您的单位名称"
+    elif organization not in competition.organizations:
+        errors["organization"] = "请从列表中选择您的单位"
+    if entrant.group not in GROUPS:
+        errors["group"] = "请选择参赛人员类别"
+    if entrant.consent is not True:
+        errors["consent"] = "请阅读并同意《个人信息保护规则》"
+    if errors:
+        raise ValidationFailed("；".join(errors.values()), fields=errors)
+    return name, phone, organization
+
+
+def _find_or_create_participant(competition: Competition, name: str, phone: str, organization: str, group: str, now: datetime) -> Participant:
+    """Return the participant for this phone, locked for update, creating it if new."""
+    digest = phone_lookup_hash(phone)
+    query = select(Participant).where(Participant.competition_id == competition.id, Participant.phone_hmac == digest)
+    participant = db.session.scalar(query.with_for_update())
+    if participant is None:
+        participant = Participant(
+            competition_id=competition.id,
+            name=name,
+            phone_encrypted=encrypt_phone(phone),
+            phone_hmac=digest,
+            phone_masked=mask_phone(phone),
+            organization=organization,
+            group=group,
+            consent_at=now,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(participant)
+        except IntegrityError:  # another request created it first
+            participant = db.session.scalar(query.with_for_update())
+    participant.name, participant.organization, participant.group, participant.consent_at = name, organization, group, now
+    return participant
+
+
+def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = None) -> tuple[Attempt, str]:
+    """Start an attempt and return it with its bearer token (shown once, stored hashed).
+
+    Raises:
+        NotFound: unknown competition.
+        CompetitionNotOpen: outside the window (403).
+        ValidationFailed: bad name, phone, 单位, group or missing consent (422, per field).
+        Conflict: an attempt is open (on this or another device) or the attempts allowed are used (409).
+        PaperRuleError: the bank cannot satisfy the paper rule (409).
+    """
+    now = now or utcnow()
+    competition = get_competition(competition_id)
+    if competition.status_at(now) != "open":
+        message = "竞赛尚未开始" if competition.status_at(now) == "upcoming" else "竞赛已结束"
+        raise CompetitionNotOpen(message)
+    name, phone, organization = _validate_entrant(competition, entrant)
+    participant = _find_or_create_participant(competition, name, phone, organization, entrant.group, now)
+    db.session.flush()
+    _close_expired_attempts_of(participant, now)
+    _check_may_start(competition, participant)
+    token = secrets.token_urlsafe(32)
+    attempt = _new_attempt(competition, participant, token, now)
+    db.session.commit()
+    return attempt, token
+
+
+def _check_may_start(competition: Competition, participant: Participant) -> None:
+    """Refuse a second open attempt or one beyond the allowance (Conflict, 409)."""
+    attempts = db.session.scalars(select(Attempt).where(Attempt.participant_id == participant.id)).all()
+    if any(attempt.is_open for attempt in attempts):
+        db.session.rollback()
+        raise Conflict("该手机号已有一场未完成的答题，请在原设备上继续作答", code="attempt_open_elsewhere")
+    if len(attempts) >= competition.attempts_allowed:
+        db.session.rollback()
+        raise Conflict(f"每人最多可参加{competition.attempts_allowed}次，您的次数已用完", code="attempts_used_up")
+
+
+def _new_attempt(competition: Competition, participant: Participant, token: str, now: datetime) -> Attempt:
+    """Create the attempt with its paper drawn from the current bank."""
+    seed = secrets.token_hex(8)
+    planned = build_paper(
+        competition.paper_rule,
+        drawable_pool(),
+        seed,
+        shuffle_questions=competition.shuffle_questions,
+        shuffle_options=competition.shuffle_options,
+        default_points=competition.default_points or {},
+    )
+    deadline = now + timedelta(seconds=competition.time_limit_s)
+    if competition.ends_at is not None:
+        deadline = min(deadline, competition.ends_at)
+    attempt = Attempt(
+        competition_id=competition.id,
+        participant_id=participant.id,
+        token_hash=hash_token(token),
+        seed=seed,
+        started_at=now,
+        deadline_at=deadline,
+        max_score=sum(item.points for item in planned),
+    )
+    attempt.items = [
+        PaperItem(position=index, question_version_id=item.candidate.version_id, option_order=list(item.option_order), points=item.points)
+        for index, item in enumerate(planned, start=1)
+    ]
+    db.session.add(attempt)
+    return attempt
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 hex digest under which an attempt token is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def load_attempt(attempt_id: int, token: str | None, now: datetime | None = None) -> Attempt:
+    """Return the attempt if *token* is its bearer token, scoring it first if it expired.
+
+    Raises:
+        NotFound: no such attempt.
+        Unauthorized: missing or wrong token (401).
+    """
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise NotFound("答题记录不存在")
+    if not token or not hmac.compare_digest(attempt.token_hash, hash_token(token)):
+        raise Unauthorized("答题凭证无效，请在开始答题的设备上继续")
+    return refresh_attempt(attempt, now or utcnow())
+
+
+def refresh_attempt(attempt: Attempt, now: datetime) -> Attempt:
+    """Score an open attempt whose deadline + grace has passed, as it stands."""
+    if attempt.is_open and not attempt.accepts_at(now, _grace_s()):
+        _close(attempt, attempt.deadline_at)
+    return attempt
+
+
+def _grace_s() -> int:
+    return int(current_app.config.get("RESPONSE_GRACE_S", 10))
+
+
+def save_response(attempt: Attempt, item_id: int, raw_answer: object, now: datetime | None = None) -> PaperItem:
+    """Validate and save the answer to one paper item; returns the item.
+
+    *raw_answer* has the API shape of the item's type (see ``quizapp.bank.grading``);
+    ``None`` clears the saved answer.
+
+    Raises:
+        NotFound: the item is not on this attempt's paper.
+        Conflict: the attempt is already submitted (409).
+        DeadlinePassed: after deadline + grace (403).
+        ValidationFailed: an answer of the wrong shape or with unknown options (422).
+    """
+    now = now or utcnow()
+    item = next((item for item in attempt.items if item.id == item_id), None)
+    if item is None:
+        raise NotFound("本试卷中没有这道题")
+    _check_accepts(attempt, now)
+    if raw_answer is None:
+        answer = None
+    else:
+        version = item.version
+        answer = grader_for(version.type).parse(raw_answer, item.option_order, version.blank_count)
+    item.answer = answer
+    item.answered_at = now
+    db.session.commit()
+    return item
+
+
+def _check_accepts(attempt: Attempt, now: datetime) -> None:
+    if attempt.status != "open":
+        raise Conflict("本次答题已经交卷，答案不能再修改", code="already_submitted")
+    if not attempt.accepts_at(now, _grace_s()):
+        raise DeadlinePassed("答题时间已到，系统已按已保存的答案自动交卷")
+
+
+def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Submit (交卷) and score the attempt; a second submit returns the same result.
+
+    Past deadline + grace the attempt has already been scored as it stood
+    (by :func:`load_attempt`), and that result is returned.
+    """
+    now = now or utcnow()
+    if attempt.is_open:
+        _close(attempt, now)
+    return attempt
+
+
+def _close(attempt: Attempt, submitted_at: datetime) -> None:
+    """Grade every item and close the attempt once, even when two requests race.
+
+    The conditional ``UPDATE … WHERE status = 'open'`` lets exactly one caller
+    close it; the loser rolls back and reads the winner's result.
+    """
+    competition = attempt.competition
+    grades = {item.id: _grade(item, competition.partial_credit_multiple) for item in attempt.items}
+    score = round(sum(grade.points for grade in grades.values()), 2)
+    values = attempt.closing_values(score, submitted_at, competition.pass_mark)
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open").values(**values)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return
+    for item in attempt.items:
+        item.points_awarded, item.is_correct = grades[item.id].points, grades[item.id].is_correct
+    db.session.refresh(attempt, attribute_names=list(values))
+    participant = db.session.scalar(select(Participant).where(Participant.id == attempt.participant_id).with_for_update())
+    participant.offer_result(attempt)
+    db.session.commit()
+
+
+def _grade(item: PaperItem, partial: bool):
+    version = item.version
+    return grader_for(version.type).grade(version.key, item.answer, item.points, partial=partial)
+
+
+def expire_overdue_attempts(now: datetime | None = None) -> int:
+    """Score every open attempt past deadline + grace as it stands; return how many.
+
+    Safe to run twice and concurrently with requests (each close is conditional).
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=_grace_s())
+    overdue = db.session.scalars(select(Attempt).where(Attempt.status == "open", Attempt.deadline_at < cutoff)).all()
+    for attempt in overdue:
+        _close(attempt, attempt.deadline_at)
+    return len(overdue)
+
+
+def _close_expired_attempts_of(participant: Participant, now: datetime) -> None:
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.participant_id == participant.id, Attempt.status == "open")):
+        refresh_attempt(attempt, now)
+

@@ -1,0 +1,1 @@
+"""Shared building blocks: the UTC column type, time helpers and API errors."""

@@ -1,0 +1,87 @@
+"""Mainland mobile numbers: normalise, validate, encrypt, look up, mask.
+
+Rules: a participant's 手机号 is personal information under the 个人信息保护法
+(PIPL) 第二十八条 (when linked to identity) and 第五十一条 (security measures:
+encryption). quizapp stores it Fernet-encrypted, looks it up by a keyed HMAC,
+and shows it masked (``138****1234``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+
+import phonenumbers
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+from quizapp.core.errors import ValidationFailed
+
+MOBILE = re.compile(r"^1\d{10}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """Return the 11-digit national number for a mainland mobile number.
+
+    Accepts ``+86``/``0086`` prefixes, spaces, hyphens and full-width digits
+    (``１３８ ００１３ ８０００``); parsing is phonenumbers' (libphonenumber).
+
+    Raises:
+        ValidationFailed: unless the result is 11 digits starting with 1.
+    """
+    text = (raw or "").strip()
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    national = str(parsed.national_number) if parsed and parsed.country_code == 86 else ""
+    if not MOBILE.match(national):
+        raise ValidationFailed("请填写正确的11位手机号码", fields={"phone": "请填写正确的11位手机号码"}, code="invalid_phone")
+    return national
+
+
+def mask_phone(phone: str) -> str:
+    """Mask a normalised number as ``138****1234`` (first three, last four)."""
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def mask_name(name: str) -> str:
+    """Mask a person's name for public lists: ``张三`` → ``张*``, ``欧阳娜娜`` → ``欧***``."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name + "*"
+    return name[0] + "*" * (len(name) - 1)
+
+
+def _key_material() -> bytes:
+    return current_app.config["PII_KEY"].encode()
+
+
+def _lookup_key() -> bytes:
+    """Derive the HMAC key from the PII key with HKDF, so one secret serves both uses."""
+    raw = base64.urlsafe_b64decode(_key_material())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"quizapp phone lookup").derive(raw)
+
+
+def encrypt_phone(phone: str) -> str:
+    """Encrypt a normalised number with the configured Fernet key (``QUIZAPP_PII_KEY``)."""
+    return Fernet(_key_material()).encrypt(phone.encode()).decode()
+
+
+def decrypt_phone(token: str) -> str | None:
+    """Decrypt a stored number; ``None`` when it was erased or the key changed."""
+    if not token:
+        return None
+    try:
+        return Fernet(_key_material()).decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def phone_lookup_hash(phone: str) -> str:
+    """Return the keyed HMAC-SHA256 (hex) of a normalised number, for lookups and counting."""
+    return hmac.new(_lookup_key(), phone.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,49 @@
+"""Error handlers: JSON for the API, Chinese pages for people; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from quizapp.api.errors import domain_error_response, http_error_response, is_api_request
+from quizapp.core.errors import DomainError
+
+PAGE_TITLES = {404: "页面不存在", 403: "无权访问", 429: "操作过于频繁", 405: "请求方式不正确", 400: "请求有误"}
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on *app*."""
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(exc: DomainError):
+        if is_api_request():
+            return domain_error_response(exc)
+        return render_template("error.html", status=exc.status, title=PAGE_TITLES.get(exc.status, "操作未完成"), message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(exc: HTTPException):
+        if is_api_request():
+            return http_error_response(exc)
+        status = exc.code or 500
+        title = PAGE_TITLES.get(status, "出错了")
+        return render_template("error.html", status=status, title=title, message=_message(exc)), status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        from quizapp.extensions import db
+
+        db.session.rollback()
+        if is_api_request():
+            return http_error_response(InternalServerError())
+        return render_template("error.html", status=500, title="服务器开小差了", message="请稍后再试；您已保存的答案不会丢失。"), 500
+
+
+def _message(exc: HTTPException) -> str:
+    if exc.code == 404:
+        return "您访问的页面不存在或已被删除。"
+    if exc.code == 429:
+        return "您的操作过于频繁，请稍后再试。"
+    if exc.code == 400 and "CSRF" in (exc.description or ""):
+        return "页面已过期，请返回刷新后重试。"
+    return "请求未能完成，请返回重试。"

@@ -1,0 +1,111 @@
+"""Shared fixtures: ``app``, ``client``, ``runner``, ``db``, a controllable clock and factories.
+
+The suite runs on in-memory SQLite, or on PostgreSQL when
+``QUIZAPP_TEST_DATABASE_URL`` is set (schema created once, tables emptied per test).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quizapp import create_app
+from quizapp.extensions import db as _db
+from quizapp.extensions import limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED_INPUTS = ROOT.parent / "shared" / "inputs"
+ON_POSTGRES = (os.environ.get("QUIZAPP_TEST_DATABASE_URL") or "").startswith("postgresql")
+_schema_ready = False
+
+
+@pytest.fixture
+def app():
+    """A testing app with an empty database."""
+    global _schema_ready
+    application = create_app("testing")
+    with application.app_context():
+        if ON_POSTGRES:
+            if not _schema_ready:
+                _db.drop_all()
+                _db.create_all()
+                _schema_ready = True
+            _empty_tables()
+        else:
+            _db.create_all()
+        limiter.reset()
+        yield application
+        _db.session.remove()
+        if ON_POSTGRES:
+            _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        names = ", ".join(f'"{table.name}"' for table in _db.metadata.sorted_tables)
+        connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def db(app):
+    """The Flask-SQLAlchemy handle, bound to the test app."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for ``flask`` commands."""
+    return app.test_cli_runner()
+
+
+class Clock:
+    """A controllable UTC clock for services that take ``now``."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> datetime:
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Patch the server clock used by services and presenters; returns a :class:`Clock`."""
+    current = Clock(datetime.now(timezone.utc).replace(microsecond=0))
+    for module in ("quizapp.contests.services", "quizapp.contests.api", "quizapp.contests.views", "quizapp.contests.models", "quizapp.content.sync"):
+        monkeypatch.setattr(f"{module}.utcnow", current, raising=False)
+    return current
+
+
+@pytest.fixture
+def content_dir() -> Path:
+    """The project's own starter content."""
+    return ROOT / "content"
+
+
+@pytest.fixture
+def synced(app, content_dir):
+    """Load the real starter content; returns the open starter competition."""
+    from sqlalchemy import select
+
+    from quizapp.contests.models import Competition
+    from quizapp.content.sync import sync_content
+
+    sync_content(content_dir)
+    return _db.session.scalar(select(Competition).where(Competition.slug == "aqsf-2026"))
