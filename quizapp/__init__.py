@@ -15,6 +15,7 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     Raises:
         quizapp.config.ConfigError: when production keys are missing.
+
     """
     app = Flask(__name__, instance_relative_config=True)
     settings = config if isinstance(config, Config) else load_config(config)
@@ -31,8 +32,8 @@ def create_app(config: Config | str | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind db, migrations, CSRF and the rate limiter; tune SQLite for concurrent writers."""
-    from quizapp.extensions import csrf, db, limiter, migrate
     from quizapp.core.database import configure_sqlite
+    from quizapp.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))

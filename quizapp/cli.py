@@ -15,7 +15,11 @@ scheduler_cli = AppGroup("scheduler", help="Run the background scheduler (APSche
 
 
 @content_cli.command("sync")
-@click.option("--directory", type=click.Path(exists=True, file_okay=False), help="Content folder (default: QUIZAPP_CONTENT_DIR or content/).")
+@click.option(
+    "--directory",
+    type=click.Path(exists=True, file_okay=False),
+    help="Content folder (default: QUIZAPP_CONTENT_DIR or content/).",
+)
 @click.option("--report", type=click.Choice(["text", "json"]), default="text")
 def content_sync(directory: str | None, report: str) -> None:
     """Load banks and competitions idempotently; nothing is written if any file is invalid."""

@@ -127,6 +127,7 @@ def load_config(name: str | None = None) -> Config:
 
     Raises:
         ConfigError: for an unknown name.
+
     """
     name = name or os.environ.get("QUIZAPP_ENV", "development")
     try:

@@ -7,7 +7,7 @@ The suite runs on in-memory SQLite, or on PostgreSQL when
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -87,8 +87,9 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     """Patch the server clock used by services and presenters; returns a :class:`Clock`."""
-    current = Clock(datetime.now(timezone.utc).replace(microsecond=0))
-    for module in ("quizapp.contests.services", "quizapp.contests.api", "quizapp.contests.views", "quizapp.contests.models", "quizapp.content.sync"):
+    current = Clock(datetime.now(UTC).replace(microsecond=0))
+    modules = ("quizapp.contests.services", "quizapp.contests.api", "quizapp.contests.views", "quizapp.content.sync")
+    for module in modules:
         monkeypatch.setattr(f"{module}.utcnow", current, raising=False)
     return current
 
@@ -104,8 +105,8 @@ def synced(app, content_dir):
     """Load the real starter content; returns the open starter competition."""
     from sqlalchemy import select
 
-    from quizapp.contests.models import Competition
     from quizapp.content.sync import sync_content
+    from quizapp.contests.models import Competition
 
     sync_content(content_dir)
     return _db.session.scalar(select(Competition).where(Competition.slug == "aqsf-2026"))

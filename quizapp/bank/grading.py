@@ -111,7 +111,7 @@ class FillBlankGrader:
             return Grade(0.0, False)
         right = all(
             normalize_blank(given) in {normalize_blank(alt) for alt in accepted}
-            for given, accepted in zip(answer, key)
+            for given, accepted in zip(answer, key, strict=True)
         )
         return Grade(points if right else 0.0, right)
 
@@ -129,5 +129,6 @@ def grader_for(question_type: str):
 
     Raises:
         KeyError: for a type with no grader.
+
     """
     return GRADERS[question_type]

@@ -32,6 +32,7 @@ def save_question(data: dict) -> tuple[Question, str]:
 
     Raises:
         ValidationFailed: for an unknown type or a type change of an existing question.
+
     """
     if data["type"] not in QUESTION_TYPES:
         raise ValidationFailed(f"未知题型 {data['type']!r}")

@@ -30,6 +30,7 @@ def read_bank(path: Path) -> list[dict]:
 
     Raises:
         ContentError: naming the file and the question for every format violation.
+
     """
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if document.get("format") != BANK_FORMAT:
@@ -94,10 +95,13 @@ def _choice(item: dict, kind: str, uid: str, where: str) -> tuple[list, object]:
     keys = [str(option.get("id", "")) for option in raw]
     if len(set(keys)) != len(keys) or not all(OPTION_KEY.match(key) for key in keys):
         raise ContentError(f"{where}: option ids must be unique [a-z0-9]+")
-    options = [{"id": option_public_id(uid, key), "text": str(option.get("text", "")).strip()} for key, option in zip(keys, raw)]
+    options = [
+        {"id": option_public_id(uid, key), "text": str(option.get("text", "")).strip()}
+        for key, option in zip(keys, raw, strict=True)
+    ]
     if not all(option["text"] for option in options):
         raise ContentError(f"{where}: an option has no text")
-    correct = [option_public_id(uid, key) for key, option in zip(keys, raw) if option.get("correct") is True]
+    correct = [option_public_id(uid, key) for key, option in zip(keys, raw, strict=True) if option.get("correct") is True]
     if kind == "single_choice" and len(correct) != 1:
         raise ContentError(f"{where}: single_choice needs exactly one correct option")
     if kind == "multiple_choice" and len(correct) < 2:

@@ -26,6 +26,7 @@ def read_competition(path: Path) -> dict:
 
     Raises:
         ContentError: naming the file for every format violation.
+
     """
     raw_text = path.read_text(encoding="utf-8")
     document = yaml.safe_load(raw_text) or {}

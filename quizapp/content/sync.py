@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from quizapp.bank.services import save_question
-from quizapp.contests.models import Competition
 from quizapp.content.banks import ContentError, read_bank
 from quizapp.content.competitions import read_competition, resolve_window
+from quizapp.contests.models import Competition
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
 
@@ -41,6 +41,7 @@ def sync_content(directory: str | Path) -> SyncReport:
 
     Raises:
         ContentError: for any invalid file; nothing is written then.
+
     """
     root = Path(directory)
     questions = [question for path in sorted(root.glob("banks/*.yaml")) for question in read_bank(path)]

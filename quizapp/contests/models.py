@@ -157,6 +157,7 @@ class Attempt(db.Model):
 
         Raises:
             Conflict: when the attempt is already closed.
+
         """
         if not self.is_open:
             raise Conflict("本次答题已经交卷", code="already_submitted")

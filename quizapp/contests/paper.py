@@ -66,6 +66,7 @@ def select_questions(paper_rule: dict, pool: list[Candidate], rng: random.Random
 
     Raises:
         PaperRuleError: when a fixed id is not in the pool or a rule matches too few questions.
+
     """
     by_uid = {candidate.uid: candidate for candidate in pool}
     if "fixed" in paper_rule:

@@ -33,7 +33,7 @@ def paper_question(item: PaperItem) -> dict:
         "points": item.points,
         "options": [
             {"id": option_id, "label": label, "text": texts[option_id]}
-            for option_id, label in zip(item.option_order, labels)
+            for option_id, label in zip(item.option_order, labels, strict=True)
         ],
     }
 

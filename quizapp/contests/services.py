@@ -104,7 +104,9 @@ def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, 
     return name, phone, organization
 
 
-def _find_or_create_participant(competition: Competition, name: str, phone: str, organization: str, group: str, now: datetime) -> Participant:
+def _find_or_create_participant(
+    competition: Competition, name: str, phone: str, organization: str, group: str, now: datetime
+) -> Participant:
     """Return the participant for this phone, locked for update, creating it if new."""
     digest = phone_lookup_hash(phone)
     query = select(Participant).where(Participant.competition_id == competition.id, Participant.phone_hmac == digest)
@@ -138,6 +140,7 @@ def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = 
         ValidationFailed: bad name, phone, 单位, group or missing consent (422, per field).
         Conflict: an attempt is open (on this or another device) or the attempts allowed are used (409).
         PaperRuleError: the bank cannot satisfy the paper rule (409).
+
     """
     now = now or utcnow()
     competition = get_competition(competition_id)
@@ -208,6 +211,7 @@ def load_attempt(attempt_id: int, token: str | None, now: datetime | None = None
     Raises:
         NotFound: no such attempt.
         Unauthorized: missing or wrong token (401).
+
     """
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None:
@@ -239,6 +243,7 @@ def save_response(attempt: Attempt, item_id: int, raw_answer: object, now: datet
         Conflict: the attempt is already submitted (409).
         DeadlinePassed: after deadline + grace (403).
         ValidationFailed: an answer of the wrong shape or with unknown options (422).
+
     """
     now = now or utcnow()
     item = next((item for item in attempt.items if item.id == item_id), None)

@@ -7,8 +7,8 @@ autosave with it), so a reload or a dropped connection loses nothing.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
 
 from quizapp.contests import bp, services
 from quizapp.contests.forms import StartForm, answer_form

@@ -10,6 +10,7 @@ class DomainError(Exception):
         code: stable machine-readable code (``attempt_open_elsewhere`` …).
         status: the HTTP status the API answers with (400/401/403/404/409/422/429).
         message: the message shown to the person.
+
     """
 
     status = 400

@@ -7,7 +7,7 @@ display offset (``2024-06-01T09:00:00+08:00``).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -17,7 +17,7 @@ DEFAULT_ZONE = "Asia/Shanghai"
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime (the server clock)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def display_zone() -> ZoneInfo:
@@ -46,15 +46,16 @@ def parse_iso(text: str) -> datetime:
 
     Raises:
         ValueError: when *text* is not ISO 8601.
+
     """
     moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return local_to_utc(moment) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return local_to_utc(moment) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def local_to_utc(moment: datetime, zone: str | None = None) -> datetime:
     """Read a naive local time in *zone* (default: display zone) and return aware UTC."""
     tz = ZoneInfo(zone) if zone else display_zone()
-    return moment.replace(tzinfo=tz).astimezone(timezone.utc)
+    return moment.replace(tzinfo=tz).astimezone(UTC)
 
 
 def format_local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -50,6 +50,7 @@ def parse_statute(text: str) -> Statute:
 
     Raises:
         ValueError: when the first line is not ``# title``.
+
     """
     lines = text.splitlines()
     if not lines or not lines[0].startswith("# "):

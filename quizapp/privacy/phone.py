@@ -32,6 +32,7 @@ def normalize_phone(raw: str) -> str:
 
     Raises:
         ValidationFailed: unless the result is 11 digits starting with 1.
+
     """
     text = (raw or "").strip()
     try:

@@ -18,7 +18,8 @@ def register(app: Flask) -> None:
     def handle_domain_error(exc: DomainError):
         if is_api_request():
             return domain_error_response(exc)
-        return render_template("error.html", status=exc.status, title=PAGE_TITLES.get(exc.status, "操作未完成"), message=exc.message), exc.status
+        title = PAGE_TITLES.get(exc.status, "操作未完成")
+        return render_template("error.html", status=exc.status, title=title, message=exc.message), exc.status
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):
