@@ -88,7 +88,13 @@ class Clock:
 def clock(monkeypatch):
     """Patch the server clock used by services and presenters; returns a :class:`Clock`."""
     current = Clock(datetime.now(UTC).replace(microsecond=0))
-    modules = ("quizapp.contests.services", "quizapp.contests.api", "quizapp.contests.views", "quizapp.content.sync")
+    modules = (
+        "quizapp.contests.services",
+        "quizapp.contests.models",
+        "quizapp.contests.api",
+        "quizapp.contests.views",
+        "quizapp.content.sync",
+    )
     for module in modules:
         monkeypatch.setattr(f"{module}.utcnow", current, raising=False)
     return current
