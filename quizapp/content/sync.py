@@ -12,6 +12,7 @@ from quizapp.bank.services import save_question
 from quizapp.content.banks import ContentError, read_bank
 from quizapp.content.competitions import read_competition, resolve_window
 from quizapp.contests.models import Competition
+from quizapp.core.errors import ValidationFailed
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
 
@@ -44,14 +45,19 @@ def sync_content(directory: str | Path) -> SyncReport:
 
     """
     root = Path(directory)
-    questions = [question for path in sorted(root.glob("banks/*.yaml")) for question in read_bank(path)]
-    _check_unique([q["uid"] for q in questions], "question id")
-    competitions = [read_competition(path) for path in sorted(root.glob("competitions/*.yaml"))]
-    _check_unique([c["slug"] for c in competitions], "competition id")
+    banks = [(path.name, read_bank(path)) for path in sorted(root.glob("banks/*.yaml"))]
+    _check_unique([(name, question["uid"]) for name, items in banks for question in items], "question id")
+    files = [(path.name, read_competition(path)) for path in sorted(root.glob("competitions/*.yaml"))]
+    _check_unique([(name, competition["slug"]) for name, competition in files], "competition id")
+    competitions = [competition for _, competition in files]
     report = SyncReport()
     try:
-        for data in questions:
-            report.questions[save_question(data)[1]] += 1
+        for name, items in banks:
+            for data in items:
+                try:
+                    report.questions[save_question(data)[1]] += 1
+                except ValidationFailed as exc:  # e.g. a type change: report it like a format error
+                    raise ContentError(f"{name} ({data['uid']}): {exc.message}") from exc
         db.session.flush()
         for data in competitions:
             report.competitions[sync_competition(data)] += 1
@@ -62,10 +68,14 @@ def sync_content(directory: str | Path) -> SyncReport:
     return report
 
 
-def _check_unique(ids: list[str], what: str) -> None:
-    duplicates = sorted(uid for uid, count in Counter(ids).items() if count > 1)
+def _check_unique(entries: list[tuple[str, str]], what: str) -> None:
+    """Raise ContentError naming each id used more than once and the files that use it."""
+    files: dict[str, list[str]] = {}
+    for file_name, uid in entries:
+        files.setdefault(uid, []).append(file_name)
+    duplicates = [f"{uid} (in {', '.join(names)})" for uid, names in sorted(files.items()) if len(names) > 1]
     if duplicates:
-        raise ContentError(f"duplicate {what}: {', '.join(duplicates)}")
+        raise ContentError(f"duplicate {what}: {'; '.join(duplicates)}")
 
 
 def sync_competition(data: dict) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TelField
+from wtforms import BooleanField, FieldList, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField, TelField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -18,7 +18,11 @@ class StartForm(FlaskForm):
     phone = TelField("手机号", validators=[DataRequired("请填写手机号")], render_kw={"inputmode": "tel", "autocomplete": "tel"})
     organization = SelectField("单位", validators=[DataRequired("请选择您的单位")])
     other_organization = StringField("单位名称（选择“其他”时填写）", validators=[Optional(), Length(max=60)])
-    group = RadioField("参赛人员类别", choices=list(GROUPS.items()), validators=[InputRequired("请选择参赛人员类别")])
+    group = RadioField(
+        "参赛人员类别",
+        choices=[SelectChoice(value, label) for value, label in GROUPS.items()],
+        validators=[InputRequired("请选择参赛人员类别")],
+    )
     consent = BooleanField("我已阅读并同意《个人信息保护规则》", validators=[DataRequired("请阅读并同意《个人信息保护规则》")])
     submit = SubmitField("开始答题")
 
@@ -26,9 +30,9 @@ class StartForm(FlaskForm):
     def for_competition(cls, competition: Competition, **kwargs) -> StartForm:
         """Build the form with the competition's 单位 list (and 其他 when allowed)."""
         form = cls(**kwargs)
-        choices = [("", "请选择单位")] + [(name, name) for name in competition.organizations]
+        choices = [SelectChoice("", "请选择单位")] + [SelectChoice(name, name) for name in competition.organizations]
         if competition.allow_other_organization:
-            choices.append((OTHER_ORGANIZATION, "其他（请填写）"))
+            choices.append(SelectChoice(OTHER_ORGANIZATION, "其他（请填写）"))
         form.organization.choices = choices
         return form
 
@@ -57,7 +61,7 @@ class AnswerForm(FlaskForm):
     action = StringField()
     choice = RadioField(validate_choice=False)
     choices = MultiCheckboxField(validate_choice=False)
-    truth = RadioField(choices=[("true", "正确"), ("false", "错误")], validate_choice=False)
+    truth = RadioField(choices=[SelectChoice("true", "正确"), SelectChoice("false", "错误")], validate_choice=False)
     blanks = FieldList(StringField(validators=[Length(max=200)]), min_entries=0)
 
     def raw_answer(self, question_type: str) -> object:
@@ -83,7 +87,7 @@ def answer_form(question: dict, saved: object, formdata=None) -> AnswerForm:
     elif question["type"] == "true_false" and isinstance(saved, bool):
         data["truth"] = "true" if saved else "false"
     form = AnswerForm(formdata=formdata, data=data) if formdata is not None else AnswerForm(data=data)
-    choices = [(option["id"], f"{option['label']}. {option['text']}") for option in question["options"]]
+    choices = [SelectChoice(option["id"], f"{option['label']}. {option['text']}") for option in question["options"]]
     form.choice.choices = choices
     form.choices.choices = choices
     while len(form.blanks.entries) < blanks:

@@ -262,10 +262,12 @@ def save_response(attempt: Attempt, item_id: int, raw_answer: object, now: datet
 
 
 def _check_accepts(attempt: Attempt, now: datetime) -> None:
+    # Lateness first: load_attempt has already closed an attempt past deadline + grace,
+    # and the caller must learn why (403 deadline_passed), not just that it is closed.
+    if now > attempt.deadline_at + timedelta(seconds=_grace_s()):
+        raise DeadlinePassed("答题时间已到，系统已按已保存的答案自动交卷")
     if attempt.status != "open":
         raise Conflict("本次答题已经交卷，答案不能再修改", code="already_submitted")
-    if not attempt.accepts_at(now, _grace_s()):
-        raise DeadlinePassed("答题时间已到，系统已按已保存的答案自动交卷")
 
 
 def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:

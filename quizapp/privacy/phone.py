@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 
 import phonenumbers
 from cryptography.fernet import Fernet, InvalidToken
@@ -22,6 +23,9 @@ from flask import current_app
 from quizapp.core.errors import ValidationFailed
 
 MOBILE = re.compile(r"^1\d{10}$")
+#: What a typed number may contain (after NFKC): phonenumbers would otherwise read
+#: letters as keypad digits (``138OO138OOO`` → 13866138666) or drop them as an extension.
+PHONE_CHARACTERS = re.compile(r"^[0-9+\-\s().]*$")
 
 
 def normalize_phone(raw: str) -> str:
@@ -31,14 +35,17 @@ def normalize_phone(raw: str) -> str:
     (``１３８ ００１３ ８０００``); parsing is phonenumbers' (libphonenumber).
 
     Raises:
-        ValidationFailed: unless the result is 11 digits starting with 1.
+        ValidationFailed: for any letter or other character, or unless the
+            result is 11 digits starting with 1.
 
     """
-    text = (raw or "").strip()
-    try:
-        parsed = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        parsed = None
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    parsed = None
+    if PHONE_CHARACTERS.match(text):
+        try:
+            parsed = phonenumbers.parse(text, "CN")
+        except phonenumbers.NumberParseException:
+            parsed = None
     national = str(parsed.national_number) if parsed and parsed.country_code == 86 else ""
     if not MOBILE.match(national):
         raise ValidationFailed("请填写正确的11位手机号码", fields={"phone": "请填写正确的11位手机号码"}, code="invalid_phone")

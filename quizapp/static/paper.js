@@ -21,11 +21,13 @@
   if (!form || !window.fetch) { return; }
   var status = form.querySelector(".save-status");
   var pending = null;
+  // form.action would be the button named "action", so read the attribute.
+  var target = form.getAttribute("action");
   var save = function () {
     var data = new FormData(form);
     data.set("action", "stay");
     status.textContent = "正在保存…";
-    fetch(form.action, { method: "POST", body: data, headers: { "Accept": "application/json" }, credentials: "same-origin" })
+    fetch(target, { method: "POST", body: data, headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
       .then(function (result) {
         if (result.ok) { status.textContent = "已自动保存"; return; }

@@ -1,0 +1,3 @@
+"""Fixtures of the API tests (see :mod:`tests.contests.factories`)."""
+
+from tests.contests.factories import competition  # noqa: F401

@@ -1,0 +1,116 @@
+"""A person takes the starter competition on a phone-sized screen (390×844), in Debian's Chromium.
+
+Skipped when /usr/bin/chromium is absent. CSRF is switched on, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from quizapp.contests.models import Attempt
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+SHOTS = Path(os.environ.get("QUIZAPP_SCREENSHOTS", "/tmp/quizapp-shots"))
+
+
+@pytest.fixture
+def live_server(app, synced):
+    """Serve the app on a free local port in a background thread; yields the base URL."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def phone_page():
+    """A Playwright page in a 390×844 viewport on Debian's Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+
+
+def _answer_current_question(page) -> None:
+    """Give some answer to the question on screen, whatever its type."""
+    blanks = page.locator(".blanks input")
+    if blanks.count():
+        for index in range(blanks.count()):
+            blanks.nth(index).fill("答案")
+        return
+    page.locator(".option input").first.check()  # check() is idempotent; a click would untick a checkbox
+
+
+def test_person_completes_the_starter_competition_on_a_phone(live_server, phone_page, app):
+    page = phone_page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(live_server + "/")
+    page.screenshot(path=str(SHOTS / "01-home.png"))
+    page.get_by_role("link", name="立即参赛").first.click()
+
+    page.fill("#name", "王小明")
+    page.fill("#phone", "138 0013 8000")
+    page.select_option("#organization", label="城南街道办事处")
+    page.get_by_label("社会群众").check()
+    page.locator("#consent").check()
+    page.screenshot(path=str(SHOTS / "02-entry.png"), full_page=True)
+    page.get_by_role("button", name="开始答题").click()
+
+    page.wait_for_url("**/q/1")
+    assert page.locator(".timer strong").inner_text().endswith("秒")
+    page.screenshot(path=str(SHOTS / "03-question.png"))
+
+    # Autosave: an answer given and then a reload (a dropped connection) keeps the answer.
+    first_option = page.locator(".option input").first
+    if first_option.count():
+        first_option.check()
+        page.wait_for_selector(".save-status:has-text('已自动保存')")
+        page.reload()
+        assert page.locator(".option input").first.is_checked()
+
+    total = int(page.locator(".paper-bar span").first.inner_text().split("/")[1].split()[0])
+    for position in range(1, total + 1):
+        _answer_current_question(page)
+        label = "保存，下一题" if position < total else "保存，去交卷"
+        page.get_by_role("button", name=label).click()
+        page.wait_for_url(f"**/q/{position + 1}" if position < total else "**/submit")
+    assert "均已作答" in page.content()
+    page.get_by_role("button", name="确认交卷").click()
+
+    page.wait_for_url("**/result")
+    page.screenshot(path=str(SHOTS / "04-result.png"), full_page=True)
+    with app.app_context():
+        from quizapp.extensions import db
+
+        attempt = db.session.scalar(select(Attempt))
+        assert attempt.status == "submitted"
+        assert all(item.is_answered for item in attempt.items)
+        shown = page.locator(".score strong").inner_text()
+        assert float(shown) == attempt.score
+    assert "13800138000" not in page.content()
+
+    page.get_by_role("link", name="排行榜").click()
+    assert "王*" in page.content()
+    assert "13800138000" not in page.content()
+    page.screenshot(path=str(SHOTS / "05-leaderboard.png"), full_page=True)

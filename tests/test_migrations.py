@@ -1,0 +1,121 @@
+"""Migrations (Flask-Migrate/Alembic): ``flask db upgrade`` builds exactly the schema the models declare.
+
+Each test migrates a database of its own: a SQLite file under ``tmp_path``, and, when
+``QUIZAPP_TEST_DATABASE_URL`` names PostgreSQL, a ``quizapp_migration_test`` database
+created and dropped on that server (the shared test database is never touched).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
+from quizapp import config as settings  # a module import: pytest would try to collect TestingConfig as a test class
+from quizapp import create_app
+from quizapp.extensions import db
+from tests.conftest import ON_POSTGRES
+
+MIGRATION_DB = "quizapp_migration_test"
+
+
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """Undo what ``migrations/env.py``'s ``fileConfig`` does to logging, so later tests see it unchanged."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    loggers = {
+        name: (lg.disabled, lg.level, lg.handlers[:], lg.propagate)
+        for name, lg in logging.root.manager.loggerDict.items()
+        if isinstance(lg, logging.Logger)
+    }
+    yield
+    root.handlers[:], root.level = handlers, level
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if not isinstance(logger, logging.Logger):
+            continue
+        if name in loggers:
+            logger.disabled, logger.level, logger.handlers[:], logger.propagate = loggers[name]
+        else:
+            logger.disabled = False
+
+
+def _postgres_database() -> Iterator[str]:
+    server = make_url(os.environ["QUIZAPP_TEST_DATABASE_URL"])
+    admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {MIGRATION_DB} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {MIGRATION_DB}")
+    try:
+        yield server.set(database=MIGRATION_DB).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {MIGRATION_DB} WITH (FORCE)")
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[pytest.mark.postgres, pytest.mark.skipif(not ON_POSTGRES, reason="QUIZAPP_TEST_DATABASE_URL does not name PostgreSQL")],
+        ),
+    ]
+)
+def fresh_app(request, tmp_path, keep_logging):
+    """An app bound to a new, empty database of the parametrised backend."""
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'migrated.sqlite3'}"])
+    else:
+        urls = _postgres_database()
+    url = next(urls)
+    config = settings.TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = url
+    application = create_app(config)
+    try:
+        with application.app_context():
+            yield application
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        next(urls, None)  # runs the PostgreSQL generator's cleanup (DROP DATABASE)
+
+
+def test_upgrade_creates_every_model_table(fresh_app):
+    assert inspect(db.engine).get_table_names() == []
+    upgrade()
+    assert set(inspect(db.engine).get_table_names()) == set(db.metadata.tables) | {"alembic_version"}
+
+
+def test_migrations_match_the_models(fresh_app):
+    upgrade()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_base_removes_every_model_table_and_upgrade_restores_them(fresh_app):
+    upgrade()
+    downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
+    upgrade()
+    assert set(inspect(db.engine).get_table_names()) == set(db.metadata.tables) | {"alembic_version"}
+
+
+def test_model_comparison_notices_a_schema_drift(fresh_app):
+    """The no-difference test above can fail: a dropped index shows up as a difference."""
+    upgrade()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_question_draw")
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+    assert [(kind, index.name) for kind, index in differences] == [("add_index", "ix_question_draw")]
