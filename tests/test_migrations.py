@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 import psycopg
 import pytest
@@ -48,7 +49,9 @@ def keep_logging() -> Iterator[None]:
             logger.disabled = False
 
 
+@contextmanager
 def _postgres_database() -> Iterator[str]:
+    """Create an empty ``quizapp_migration_test`` on the test server; drop it afterwards."""
     server = make_url(os.environ["QUIZAPP_TEST_DATABASE_URL"])
     admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as connection:
@@ -72,21 +75,15 @@ def _postgres_database() -> Iterator[str]:
 )
 def fresh_app(request, tmp_path, keep_logging):
     """An app bound to a new, empty database of the parametrised backend."""
-    if request.param == "sqlite":
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'migrated.sqlite3'}"])
-    else:
-        urls = _postgres_database()
-    url = next(urls)
-    config = settings.TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = url
-    application = create_app(config)
-    try:
+    database = nullcontext(f"sqlite:///{tmp_path / 'migrated.sqlite3'}") if request.param == "sqlite" else _postgres_database()
+    with database as url:
+        config = settings.TestingConfig()
+        config.SQLALCHEMY_DATABASE_URI = url
+        application = create_app(config)
         with application.app_context():
             yield application
             db.session.remove()
-            db.engine.dispose()
-    finally:
-        next(urls, None)  # runs the PostgreSQL generator's cleanup (DROP DATABASE)
+            db.engine.dispose()  # before DROP DATABASE, and so no connection outlives the test
 
 
 def test_upgrade_creates_every_model_table(fresh_app):

@@ -12,7 +12,12 @@
       var m = Math.floor(left / 60), s = left % 60;
       label.textContent = (m ? m + "分" : "") + (m ? String(s).padStart(2, "0") : s) + "秒";
       timer.classList.toggle("low", left <= 60);
-      if (left === 0) { clearInterval(handle); window.location.reload(); }
+      if (left === 0) {
+        // Time is up: the server scores the attempt once its 10 s grace has passed.
+        clearInterval(handle);
+        label.textContent = "时间到，正在交卷…";
+        setTimeout(function () { window.location.reload(); }, 11000);
+      }
     };
     var handle = setInterval(tick, 1000);
     tick();
