@@ -139,7 +139,7 @@ def test_unknown_competition_is_a_404(client, competition, db):
 
 
 def test_upcoming_competition_refuses_to_start_with_403(client, clock, competition, db):
-    # Pin the server clock before every start, so the test does not depend on today's date.
+    # Pin the server clock a day before any competition starts, so the test does not depend on today's date.
     clock.now = min(c.starts_at for c in db.session.scalars(select(Competition))) - timedelta(days=1)
     listed = client.get(f"{API}/competitions").get_json()["competitions"]
     upcoming = [c for c in listed if c["status"] == "upcoming" and c["slug"].startswith("xiaofang-2026")]

@@ -206,3 +206,68 @@ def test_csrf_refusal_creates_nothing(app, client, competition):
 
     assert refused.status_code == 400
     assert (count(Participant), count(Attempt)) == (0, 0)
+
+
+def test_autosave_with_accept_json_answers_json_and_keeps_the_page(client, clock, competition):
+    attempt_id = start_in_browser(client, competition)
+    item = items_of(attempt_id)[0]
+    clock.advance(30)
+
+    response = client.post(
+        f"/attempts/{attempt_id}/q/1",
+        data={**form_data(item, correct_answer(item)), "action": "stay"},
+        headers={"Accept": "application/json"},
+    )
+
+    assert response.status_code == 200
+    assert response.get_json() == {"saved": True, "remaining_s": competition.time_limit_s - 30}
+    assert items_of(attempt_id)[0].answer == correct_answer(item)
+
+
+def test_autosave_after_submit_answers_a_json_409(client, competition):
+    attempt_id = start_in_browser(client, competition)
+    item = items_of(attempt_id)[0]
+    client.post(f"/attempts/{attempt_id}/submit")
+
+    response = client.post(
+        f"/attempts/{attempt_id}/q/1",
+        data={**form_data(item, correct_answer(item)), "action": "stay"},
+        headers={"Accept": "application/json"},
+    )
+
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "already_submitted"
+    assert items_of(attempt_id)[0].answer is None
+
+
+def test_page_answer_after_the_grace_period_lands_on_the_result_scored_as_it_stood(client, clock, competition):
+    attempt_id = start_in_browser(client, competition)
+    items = items_of(attempt_id)
+    _answer_page(client, attempt_id, items[0], correct_answer(items[0]))
+    clock.now = attempt_row(attempt_id).deadline_at + timedelta(seconds=11)
+
+    late = _answer_page(client, attempt_id, items[1], correct_answer(items[1]))
+
+    assert late.headers["Location"] == f"/attempts/{attempt_id}/result"
+    stored = attempt_row(attempt_id)
+    assert (stored.status, stored.score, stored.duration_s) == ("submitted", items[0].points, competition.time_limit_s)
+    assert items_of(attempt_id)[1].answer is None
+
+
+def test_second_start_in_a_browser_while_one_is_open_elsewhere_is_refused(app, client, competition):
+    start_in_browser(client, competition)
+
+    refused = app.test_client().post(f"/competitions/{competition.id}/start", data=start_form(competition, phone="+86 138-0013-8000"))
+
+    assert refused.status_code == 409
+    assert "该手机号已有一场未完成的答题" in refused.get_data(as_text=True)
+    assert count(Attempt) == 1
+
+
+def test_competition_page_offers_to_continue_the_open_attempt_instead_of_the_form(client, competition):
+    attempt_id = start_in_browser(client, competition)
+
+    html = client.get(f"/competitions/{competition.id}").get_data(as_text=True)
+
+    assert f'href="/attempts/{attempt_id}/q/1"' in html
+    assert 'name="phone"' not in html

@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from quizapp.contests.models import Participant
 from quizapp.privacy.phone import decrypt_phone, mask_phone, phone_lookup_hash
-from tests.contests.factories import API, answer_all, auth, start, start_form, start_in_browser, submit
+from tests.contests.factories import API, answer_all, auth, entrant, start, start_form, start_in_browser, submit
 
 BROWSER_PHONE = "13800138000"
 API_PHONE = "13912345678"
@@ -37,9 +37,8 @@ def _everything_public(client, competition, api_attempt: dict, browser_attempt_i
 def test_no_public_page_or_api_response_contains_a_full_phone(client, competition):
     browser_attempt_id = start_in_browser(client, competition, phone="138 0013 8000")
     client.post(f"/attempts/{browser_attempt_id}/submit")
-    started = client.post(f"{API}/competitions/{competition.id}/attempts", json={
-        "name": "赵六", "phone": "+86 139-1234-5678", "organization": competition.organizations[0], "group": "public", "consent": True,
-    })
+    body = entrant(competition, name="赵六", phone="+86 139-1234-5678")
+    started = client.post(f"{API}/competitions/{competition.id}/attempts", json=body)
     api_attempt = started.get_json()
     answer_all(client, api_attempt)
     submitted = client.post(f"{API}/attempts/{api_attempt['attempt_id']}/submit", headers=auth(api_attempt["token"]))
