@@ -72,7 +72,7 @@ def get_competition(competition_id: int) -> Competition:
     return competition
 
 
-def list_competitions(now: datetime | None = None) -> list[Competition]:
+def list_competitions() -> list[Competition]:
     """Return all competitions, soonest start first."""
     return list(db.session.scalars(select(Competition).order_by(Competition.starts_at, Competition.id)))
 
