@@ -35,6 +35,8 @@ def content_sync(directory: str | None, report: str) -> None:
     for kind, counts in result.as_dict().items():
         summary = ", ".join(f"{name} {count}" for name, count in sorted(counts.items())) or "none"
         click.echo(f"{kind}: {summary}")
+    for conflict in result.conflicts:
+        click.echo(f"conflict: {conflict}", err=True)
 
 
 @scheduler_cli.command("run")
@@ -48,8 +50,10 @@ def scheduler_run() -> None:
 
 def register(app: Flask) -> None:
     """Add the command groups to *app*."""
+    from quizapp.bank.cli import bank_cli
     from quizapp.contests.cli import contests_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(contests_cli)
+    app.cli.add_command(bank_cli)

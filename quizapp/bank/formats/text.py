@@ -1,0 +1,210 @@
+"""Text normalisation shared by every reader, and the Chinese-layout helpers.
+
+Text is normalised once, on the way in: the encoding is decided
+deterministically (strict UTF-8 with or without BOM, else GB18030, a superset
+of GBK, else an error), then BOM stripped, CR/CRLF turned into LF and Unicode
+NFC applied. Answer keys fold full-width letters; question text keeps its
+Chinese punctuation.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import nh3
+
+from quizapp.bank.formats.base import OPTION_LETTERS
+from quizapp.content.banks import BLANK
+
+
+class DecodeError(ValueError):
+    """The bytes are neither UTF-8 nor GB18030."""
+
+
+def decode(data: bytes) -> str:
+    """Return *data* decoded and normalised (see the module docstring).
+
+    Raises:
+        DecodeError: when the bytes are valid in neither UTF-8 nor GB18030.
+
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"编码无法识别：不是 UTF-8，也不是 GB18030/GBK（第{exc.start + 1}个字节处）") from None
+    return normalize(text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize(text: str) -> str:
+    """Return *text* with BOM removed, LF line ends, no control characters but tab and LF, and Unicode NFC."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+
+
+_BLOCK_END = re.compile(r"<\s*(br\s*/?|/p|/div|/li|/h[1-6]|/tr)\s*>", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def html_to_text(markup: str) -> str:
+    """Return the plain text of untrusted HTML, sanitised with nh3.
+
+    quizapp shows question text as escaped plain text, so an HTML stem keeps
+    its words and line breaks, and loses markup: nh3 removes every tag, drops
+    ``<script>``/``<style>`` with their content (so handlers and ``javascript:``
+    links go with their tags), then entities are decoded once.
+    """
+    marked = _BLOCK_END.sub("\n", markup)
+    cleaned = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"}, strip_comments=True)
+    text = html.unescape(cleaned).replace("\xa0", " ")
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def category_path(raw: str) -> str:
+    """Return a Moodle category path as ours: ``$course$/top/A/B`` → ``A/B``."""
+    parts = [part.strip() for part in raw.strip().split("/")]
+    while parts and (re.fullmatch(r"\$\w+\$", parts[0]) or parts[0] == "top" or not parts[0]):
+        parts.pop(0)
+    return "/".join(part for part in parts if part)
+
+
+def join_category(parent: str | None, child: str) -> str:
+    """Return *child* placed under *parent* (the ``--category`` option), either may be empty."""
+    return "/".join(part.strip("/") for part in (parent or "", child) if part and part.strip("/"))
+
+
+# --- Chinese layouts (Excel, CSV, Word and text papers) -------------------------------------
+
+TYPE_NAMES = {
+    "单选": "single_choice",
+    "单选题": "single_choice",
+    "单项选择": "single_choice",
+    "单项选择题": "single_choice",
+    "单择题": "single_choice",
+    "多选": "multiple_choice",
+    "多选题": "multiple_choice",
+    "多项选择": "multiple_choice",
+    "多项选择题": "multiple_choice",
+    "不定项选择题": "multiple_choice",
+    "判断": "true_false",
+    "判断题": "true_false",
+    "是非题": "true_false",
+    "对错题": "true_false",
+    "填空": "fill_blank",
+    "填空题": "fill_blank",
+}
+for _code in ("single_choice", "multiple_choice", "true_false", "fill_blank"):
+    TYPE_NAMES[_code] = _code
+
+TRUE_WORDS = {"对", "正确", "是", "√", "✓", "✔", "T", "TRUE", "Y", "YES", "R"}
+FALSE_WORDS = {"错", "错误", "不正确", "否", "×", "✗", "✘", "X", "F", "FALSE", "N", "NO"}
+
+_NUMBERED = re.compile(r"^\s*\d{1,4}\s*(?:[.．](?!\d)|[、)）]|\t)\s*")
+_SEPARATORS = re.compile(r"[\s,，、;；/|｜]+")
+
+
+def type_from_name(name: str) -> str | None:
+    """Return the question type for a Chinese type name (单选题, 是非题 …), or None."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+    key = re.sub(r"^[一二三四五六七八九十]+[、.．]|[（(].*$", "", key)
+    return TYPE_NAMES.get(key) or TYPE_NAMES.get(key.lower())
+
+
+def strip_number(stem: str) -> str:
+    r"""Remove a leading question number: ``1.`` ``1、`` ``12\t`` (not ``1.5米``)."""
+    return _NUMBERED.sub("", stem, count=1).strip()
+
+
+def fold_key(raw: str) -> str:
+    """Fold an answer key: NFKC (full-width ``ＡＢ`` → ``AB``), upper case, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or "")).upper()
+
+
+def answer_letters(raw: str) -> list[int] | None:
+    """Parse a letter key (``AB``, ``A,B``, ``A、B``, ``a;b``, ``ＡＢ``) into option indexes.
+
+    Returns None when the key holds anything but letters A–H and separators.
+    """
+    folded = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
+    if not folded or any(letter not in OPTION_LETTERS for letter in folded):
+        return None
+    return sorted({OPTION_LETTERS.index(letter) for letter in folded})
+
+
+def true_false_answer(raw: str, options: list[str] | None = None) -> bool | None:
+    """Parse a true/false key: 对/错/正确/错误/是/否/√/×/T/F, or a letter of the options.
+
+    With options (``A.正确 B.错误``) a letter takes its option's meaning; without,
+    A is true and B false. Returns None when the key is not recognised.
+    """
+    key = fold_key(raw)
+    if key in TRUE_WORDS:
+        return True
+    if key in FALSE_WORDS:
+        return False
+    if key in ("A", "B"):
+        if options and len(options) == 2:
+            return true_false_answer(options[OPTION_LETTERS.index(key)])
+        return key == "A"
+    return None
+
+
+_BLANK_SLOT = re.compile(r"_{3,}|（[\s\u3000]*）|\([\s\u3000]*\)")
+
+
+def to_blanks(stem: str) -> str:
+    """Return a fill-blank stem with each ``____`` / ``（ ）`` / ``()`` slot written ``____``."""
+    return _BLANK_SLOT.sub(BLANK, stem)
+
+
+def split_blank_answers(raw: str) -> list[list[str]]:
+    """Split a fill-blank key: blanks by ``|`` ``｜`` ``；`` ``;``, alternatives by ``/``."""
+    return [[alt.strip() for alt in part.split("/") if alt.strip()] for part in re.split(r"[|｜；;]", raw or "") if part.strip()]
+
+
+def join_blank_answers(blanks: list[list[str]]) -> str | None:
+    """Write blanks as :func:`split_blank_answers` reads them, or None if an answer holds a separator."""
+    if any(re.search(r"[|｜；;/]", alt) or alt != alt.strip() or not alt for blank in blanks for alt in blank):
+        return None
+    return "|".join("/".join(blank) for blank in blanks)
+
+
+_OPTION_IN_CELL = re.compile(r"(?:^|(?<=\s))[(（]?([A-Ha-h])(?:[)）]|\s*[.．、:：])\s*")
+
+
+def split_option_cell(cell: str, first: int = 0) -> list[str] | None:
+    """Split all options written in one cell into texts, in letter order.
+
+    Layouts: ``**A.正确**B.错误``, ``**A:…**B:…``, ``**A、…`` (a missing separator,
+    ``**D夏季…``, is accepted after ``**``), or ``A.… B.…`` on one or several lines.
+    Returns None when the letters are not in order from letter number *first*
+    (0 for A; a paper's second line of options may start at C).
+    """
+    cell = cell.strip()
+    if cell.startswith("**"):
+        parts = [part.strip() for part in re.split(r"\*{2,}", cell) if part.strip()]
+        texts, letters = [], []
+        for part in parts:
+            match = re.match(r"^([A-Ha-hＡ-Ｈ])\s*[.．、:：)）]?\s*", part)
+            if not match:
+                return None
+            letters.append(fold_key(match.group(1)))
+            texts.append(part[match.end():].strip())
+    else:
+        matches = list(_OPTION_IN_CELL.finditer(cell))
+        letters = [match.group(1).upper() for match in matches]
+        ends = [match.start() for match in matches[1:]] + [len(cell)]
+        texts = [cell[match.end():end].strip() for match, end in zip(matches, ends, strict=True)]
+        if matches and cell[: matches[0].start()].strip():
+            return None
+    if not texts or letters != list(OPTION_LETTERS[first : first + len(letters)]):
+        return None
+    return texts

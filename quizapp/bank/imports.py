@@ -1,0 +1,170 @@
+"""Import and export question banks: one transaction per import, duplicates reported, not added.
+
+The readers and writers are in :mod:`quizapp.bank.formats`; this module owns
+the database side. Semantics (issue 3): skipped items and duplicates are not
+errors; any error means nothing is written unless ``partial``; ``dry_run``
+writes nothing and reports what the same run would import.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from quizapp.bank.formats import FORMATS, detect_format, get_format
+from quizapp.bank.formats.base import Issue, Item, fingerprint_of
+from quizapp.bank.formats.report import Entry, ImportReport
+from quizapp.bank.formats.text import join_category
+from quizapp.bank.models import Question, QuestionVersion
+from quizapp.bank.services import save_question
+from quizapp.core.errors import ValidationFailed
+from quizapp.extensions import db
+
+CATEGORY_MAX = 200  # Question.category is String(200)
+
+
+def import_bank(
+    data: bytes,
+    *,
+    filename: str = "",
+    format_name: str | None = None,
+    category: str | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+) -> ImportReport:
+    """Import the bank file *data* and return what happened.
+
+    *format_name* is a key of :data:`~quizapp.bank.formats.FORMATS`, detected
+    from the content when None. *category* (``A/B``) is the parent of the
+    categories in the file. A question is a duplicate when its uid exists, or
+    its fingerprint (normalised stem, options, key) equals that of an existing
+    question's current version or of an earlier question in the file.
+
+    Raises:
+        KeyError: for an unknown *format_name* (the CLI offers only known names).
+
+    """
+    name = format_name or detect_format(data, filename)
+    if name is None:
+        report = ImportReport(format="unknown", dry_run=dry_run)
+        report.errors.append(Issue(0, f"{filename or '文件'}：无法识别格式，请用 --format 指定（{', '.join(FORMATS)}）"))
+        return report
+    result = get_format(name).read(data)
+    report = ImportReport(format=name, skipped=list(result.skipped), dry_run=dry_run)
+    report.errors = [Issue(0, f"{filename}：{issue.message}") if issue.line == 0 and filename else issue for issue in result.errors]
+    candidates = _without_duplicates(result.items, category, report)
+    if report.errors and not partial:
+        return report
+    if dry_run:
+        report.imported = [Entry(item.line, item.data["uid"]) for item in candidates]
+        return report
+    report.imported = _write(candidates, report)
+    if report.errors and not partial:
+        db.session.rollback()
+        report.imported = []
+        return report
+    db.session.commit()
+    report.written = bool(report.imported)
+    return report
+
+
+def _existing() -> tuple[set[str], dict[str, str]]:
+    """Return the uids in the bank and the fingerprints of current versions → uid (computed here: no column)."""
+    rows = db.session.execute(
+        select(Question.uid, QuestionVersion.type, QuestionVersion.stem, QuestionVersion.options, QuestionVersion.key).join(
+            QuestionVersion, Question.current_version_id == QuestionVersion.id, isouter=True
+        )
+    ).all()
+    uids = {row.uid for row in rows}
+    fingerprints = {
+        fingerprint_of({"type": row.type, "stem": row.stem, "options": row.options, "key": row.key}): row.uid for row in rows if row.type
+    }
+    return uids, fingerprints
+
+
+def _without_duplicates(items: list[Item], category: str | None, report: ImportReport) -> list[Item]:
+    uids, fingerprints = _existing()
+    seen_uids: dict[str, int] = {}
+    seen_fingerprints: dict[str, int] = {}
+    kept = []
+    for item in items:
+        data = item.data
+        data["category"] = join_category(category, data.get("category", ""))
+        if len(data["category"]) > CATEGORY_MAX:
+            report.errors.append(Issue(item.line, f"分类路径超过{CATEGORY_MAX}个字符"))
+            continue
+        digest = fingerprint_of(data)
+        uid = data["uid"]
+        if uid in uids:
+            reason = "题库中已有同编号的题目"
+        elif digest in fingerprints:
+            reason = f"与题库中的题目 {fingerprints[digest]} 内容相同"
+        elif uid in seen_uids:
+            reason = f"与本文件第{seen_uids[uid]}行的题目编号相同"
+        elif digest in seen_fingerprints:
+            reason = f"与本文件第{seen_fingerprints[digest]}行的题目内容相同"
+        else:
+            seen_uids[uid], seen_fingerprints[digest] = item.line, item.line
+            kept.append(item)
+            continue
+        report.duplicates.append(Entry(item.line, uid, reason))
+    return kept
+
+
+def _write(items: list[Item], report: ImportReport) -> list[Entry]:
+    """Save each question in its own savepoint, so a refused one can be reported and the rest kept."""
+    written = []
+    for item in items:
+        try:
+            with db.session.begin_nested():
+                save_question(item.data)
+                db.session.flush()
+        except ValidationFailed as exc:
+            report.errors.append(Issue(item.line, exc.message))
+        except SQLAlchemyError as exc:
+            report.errors.append(Issue(item.line, f"数据库拒绝写入：{type(exc).__name__}"))
+        else:
+            written.append(Entry(item.line, item.data["uid"]))
+    return written
+
+
+def bank_questions() -> list[dict]:
+    """Return every active question's current version as ``save_question`` dicts, by category then uid."""
+    rows = db.session.execute(
+        select(Question, QuestionVersion)
+        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+        .where(Question.is_active.is_(True))
+        .order_by(Question.category, Question.uid)
+    ).all()
+    return [
+        {
+            "uid": question.uid,
+            "type": version.type,
+            "stem": version.stem,
+            "options": version.options,
+            "key": version.key,
+            "explanation": version.explanation,
+            "legal_basis": version.legal_basis,
+            "points": version.points,
+            "category": question.category,
+            "difficulty": question.difficulty,
+            "tags": question.tags,
+        }
+        for question, version in rows
+    ]
+
+
+def export_bank(format_name: str) -> tuple[bytes, int, list[Issue]]:
+    """Write the whole active bank in *format_name*; return the file, the count written and the questions left out.
+
+    Raises:
+        KeyError: for an unknown format name.
+        ValueError: for a format that has no writer.
+
+    """
+    fmt = get_format(format_name)
+    if not fmt.can_write:
+        raise ValueError(f"{format_name} 只能导入，不能导出")
+    questions = bank_questions()
+    content, left_out = fmt.write(questions)
+    return content, len(questions) - len(left_out), left_out
