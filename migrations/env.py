@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from quizapp.search.fulltext import include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -62,7 +64,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_object=include_object,
     )
 
     with context.begin_transaction():
@@ -90,6 +93,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search index (FTS5 tables with their shadow tables on SQLite, GIN expression
+    # indexes on PostgreSQL) is written by hand in migrations (quizapp/search/fulltext.py);
+    # autogenerate must neither drop nor create it.
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

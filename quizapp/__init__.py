@@ -54,6 +54,7 @@ def _import_models() -> None:
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import quizapp.bank.models  # noqa: F401
     import quizapp.contests.models  # noqa: F401
+    import quizapp.publishing.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -63,12 +64,15 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.contests.views  # noqa: F401
     import quizapp.privacy.views  # noqa: F401
     import quizapp.public.views  # noqa: F401
-    from quizapp import api, contests, privacy, public
+    import quizapp.publicity.feeds  # noqa: F401
+    import quizapp.publicity.views  # noqa: F401
+    import quizapp.search.views  # noqa: F401
+    from quizapp import api, contests, privacy, public, publicity, search
     from quizapp.extensions import csrf
 
     csrf.exempt(contests.api_bp)  # bearer-token API: no cookies, so no CSRF
     csrf.exempt(api.bp)
-    for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp):
+    for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):
         app.register_blueprint(blueprint)
 
 

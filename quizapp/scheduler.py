@@ -17,8 +17,15 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from quizapp.contests import tasks as contest_tasks
+from quizapp.publishing import tasks as publishing_tasks
 
-DOMAIN_JOBS = [*contest_tasks.JOBS]
+#: (job id, "module:function", interval seconds) of every domain; the ids are fixed,
+#: so a restart replaces a job instead of adding a second one.
+DOMAIN_JOBS = [*contest_tasks.JOBS, *publishing_tasks.JOBS]
+
+#: Catch up once after downtime (coalesce), never overlap a job with itself, and run a
+#: missed job however late: each job takes everything that is due when it runs.
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
 def _in_app_context(app: Flask, target: str):
@@ -34,19 +41,14 @@ def _in_app_context(app: Flask, target: str):
 
 
 def build_scheduler(app: Flask, scheduler_class=BackgroundScheduler):
-    """Return a scheduler with every domain job (interval, coalesced, one instance at a time)."""
-    scheduler = scheduler_class(timezone="UTC")
+    """Return a scheduler with every domain job (interval, coalesced, one instance at a time).
+
+    Jobs live in the default in-memory job store: their definitions are code, never pickled
+    into the database.
+    """
+    scheduler = scheduler_class(timezone="UTC", job_defaults=JOB_DEFAULTS)
     for job_id, target, interval_s in DOMAIN_JOBS:
-        scheduler.add_job(
-            _in_app_context(app, target),
-            "interval",
-            seconds=interval_s,
-            id=job_id,
-            coalesce=True,
-            max_instances=1,
-            replace_existing=True,
-            misfire_grace_time=interval_s,
-        )
+        scheduler.add_job(_in_app_context(app, target), "interval", seconds=interval_s, id=job_id, replace_existing=True)
     return scheduler
 
 

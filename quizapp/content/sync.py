@@ -15,6 +15,7 @@ from quizapp.contests.models import Competition
 from quizapp.core.errors import ValidationFailed
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
+from quizapp.publicity.loader import read_publicity, sync_publicity_files
 
 
 @dataclass
@@ -23,22 +24,32 @@ class SyncReport:
 
     questions: Counter = field(default_factory=Counter)
     competitions: Counter = field(default_factory=Counter)
+    #: publicity counts per kind folder (``cases``, ``warnings`` …) and staff-edit conflicts
+    publicity: dict[str, Counter] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         """Return whether anything was created or updated."""
-        return any(kind in counter for counter in (self.questions, self.competitions) for kind in ("created", "updated"))
+        counters = (self.questions, self.competitions, *self.publicity.values())
+        return any(kind in counter for counter in counters for kind in ("created", "updated"))
 
     def as_dict(self) -> dict:
-        """Return the report as plain dicts (for ``--report json``)."""
-        return {"questions": dict(self.questions), "competitions": dict(self.competitions)}
+        """Return the counts as plain dicts (for ``--report json``): questions, competitions, then each publicity folder."""
+        return {
+            "questions": dict(self.questions),
+            "competitions": dict(self.competitions),
+            **{folder: dict(counts) for folder, counts in self.publicity.items()},
+        }
 
 
 def sync_content(directory: str | Path) -> SyncReport:
     """Load every bank and competition under *directory* in one transaction.
 
     Banks (``banks/*.yaml``) are read first so competitions can name their
-    questions. A second run with the same files changes nothing.
+    questions; then the publicity files (``cases/``, ``warnings/`` …, see
+    :func:`quizapp.publicity.loader.sync_publicity`). A second run with the same
+    files changes nothing.
 
     Raises:
         ContentError: for any invalid file; nothing is written then.
@@ -50,6 +61,7 @@ def sync_content(directory: str | Path) -> SyncReport:
     files = [(path.name, read_competition(path)) for path in sorted(root.glob("competitions/*.yaml"))]
     _check_unique([(name, competition["slug"]) for name, competition in files], "competition id")
     competitions = [competition for _, competition in files]
+    publicity_files = read_publicity(root)
     report = SyncReport()
     try:
         for name, items in banks:
@@ -61,6 +73,8 @@ def sync_content(directory: str | Path) -> SyncReport:
         db.session.flush()
         for data in competitions:
             report.competitions[sync_competition(data)] += 1
+        publicity = sync_publicity_files(publicity_files, utcnow())
+        report.publicity, report.conflicts = publicity.counts, publicity.conflicts
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -29,6 +29,12 @@ def competition_slugs(content_dir: Path) -> set[str]:
     return {yaml.safe_load(path.read_text(encoding="utf-8"))["id"] for path in content_dir.glob("competitions/*.yaml")}
 
 
+def publicity_counts(content_dir: Path, outcome: str) -> dict[str, dict[str, int]]:
+    """The report's publicity part when every file of every kind folder had *outcome* (see tests/publicity/)."""
+    folders = ("cases", "penalties", "warnings", "qa", "news")
+    return {folder: {outcome: n} for folder in folders if (n := len(list(content_dir.glob(f"{folder}/*.md"))))}
+
+
 def snapshot(db) -> dict[str, list[tuple]]:
     db.session.expire_all()
     tables = {name: db.metadata.tables[name] for name in TABLES}
@@ -61,7 +67,11 @@ def test_first_sync_creates_every_bank_question_and_both_competitions(db, conten
 
     report = sync_content(content_dir)
 
-    assert report.as_dict() == {"questions": {"created": len(ids)}, "competitions": {"created": len(slugs)}}
+    assert report.as_dict() == {
+        "questions": {"created": len(ids)},
+        "competitions": {"created": len(slugs)},
+        **publicity_counts(content_dir, "created"),
+    }
     assert set(db.session.scalars(select(Question.uid))) == set(ids)
     assert set(db.session.scalars(select(QuestionVersion.number))) == {1}
     assert row_count(db, QuestionVersion) == len(ids)
@@ -77,6 +87,7 @@ def test_second_sync_reports_everything_unchanged_and_changes_no_row(db, content
     assert report.as_dict() == {
         "questions": {"unchanged": len(bank_question_ids(content_dir))},
         "competitions": {"unchanged": len(competition_slugs(content_dir))},
+        **publicity_counts(content_dir, "unchanged"),
     }
     assert not report.changed
     assert snapshot(db) == before
@@ -168,10 +179,18 @@ def test_cli_sync_prints_json_counts(runner, db, content_dir):
     created = runner.invoke(args=["content", "sync", "--directory", str(content_dir), "--report", "json"])
     assert created.exit_code == 0, created.output
     questions, competitions = len(bank_question_ids(content_dir)), len(competition_slugs(content_dir))
-    assert json.loads(created.output) == {"questions": {"created": questions}, "competitions": {"created": competitions}}
+    assert json.loads(created.output) == {
+        "questions": {"created": questions},
+        "competitions": {"created": competitions},
+        **publicity_counts(content_dir, "created"),
+    }
 
     again = runner.invoke(args=["content", "sync", "--directory", str(content_dir), "--report", "json"])
-    assert json.loads(again.output) == {"questions": {"unchanged": questions}, "competitions": {"unchanged": competitions}}
+    assert json.loads(again.output) == {
+        "questions": {"unchanged": questions},
+        "competitions": {"unchanged": competitions},
+        **publicity_counts(content_dir, "unchanged"),
+    }
 
 
 def test_cli_sync_reports_an_invalid_file_without_a_traceback(runner, db, content_dir, tmp_path):

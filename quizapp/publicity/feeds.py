@@ -1,0 +1,140 @@
+"""Atom feeds (overall and per kind), the sitemap and poster QR codes.
+
+All three list only what :func:`quizapp.publishing.visibility.visible_items` shows now,
+so a scheduled item enters the feed and sitemap at its ``publish_at``.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import segno
+from feedgen.feed import FeedGenerator
+from flask import Response, abort, current_app, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from quizapp.core.timeutil import utcnow
+from quizapp.extensions import db
+from quizapp.publicity import bp
+from quizapp.publicity.kinds import KINDS, KINDS_BY_SLUG
+from quizapp.publicity.links import item_path
+from quizapp.publishing.models import Item
+from quizapp.publishing.visibility import visible_items
+
+FEED_ENTRIES = 50
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ALL_SLUGS = ",".join(kind.slug for kind in KINDS.values())
+QR_MAX_SCALE = 20
+
+
+def build_feed(kind_name: str | None = None) -> bytes:
+    """Return the Atom document (UTF-8 bytes) of the newest visible items, of one kind or all."""
+    site = current_app.config["SITE_NAME"]
+    kind = KINDS.get(kind_name) if kind_name else None
+    self_url = request.url
+    home = url_for("publicity.warnings" if kind_name == "warning" else "public.home", _external=True)
+    if kind and kind.name != "warning":
+        home = url_for("publicity.list_page", slug=kind.slug, _external=True)
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(f"{kind.label} - {site}" if kind else site)
+    feed.subtitle(current_app.config["SITE_SPONSOR"])
+    feed.author({"name": current_app.config["SITE_SPONSOR"]})
+    feed.link(href=home, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language("zh-CN")
+    items = list(db.session.scalars(visible_items(kind_name).limit(FEED_ENTRIES)))
+    feed.updated(max((_when(item) for item in items), default=utcnow()))
+    for item in reversed(items):  # feedgen prepends: add oldest first so the newest leads
+        entry = feed.add_entry()
+        url = item_path(item, external=True)
+        entry.id(url)
+        entry.title(f"【{KINDS[item.kind].label}】{item.title}" if not kind else item.title)
+        entry.link(href=url)
+        entry.summary(item.summary or item.title)
+        entry.published(_when(item))
+        entry.updated(max(_when(item), item.updated_at))
+    return feed.atom_str(pretty=True)
+
+
+def _when(item: Item):
+    return item.published_at or item.publish_at or item.created_at
+
+
+@bp.get("/feed.xml")
+def feed():
+    """The overall Atom feed."""
+    return Response(build_feed(), mimetype="application/atom+xml")
+
+
+@bp.get(f"/<any({ALL_SLUGS}):slug>/feed.xml")
+def kind_feed(slug: str):
+    """The Atom feed of one kind."""
+    return Response(build_feed(KINDS_BY_SLUG[slug].name), mimetype="application/atom+xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """The sitemap: home, list pages and every visible item (``lastmod`` its last change)."""
+    ElementTree.register_namespace("", SITEMAP_NS)
+    root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
+
+    def add(location: str, lastmod=None) -> None:
+        node = ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ElementTree.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = location
+        if lastmod is not None:
+            ElementTree.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.date().isoformat()
+
+    add(url_for("public.home", _external=True))
+    for kind in KINDS.values():
+        endpoint = ("publicity.warnings", {}) if kind.name == "warning" else ("publicity.list_page", {"slug": kind.slug})
+        add(url_for(endpoint[0], _external=True, **endpoint[1]))
+    for item in db.session.scalars(visible_items()):
+        add(item_path(item, external=True), max(_when(item), item.updated_at))
+    body = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Response(body, mimetype="application/xml")
+
+
+def same_site_path(path: str | None) -> str:
+    """Return *path* if it is a path of this site that answers GET (``/cases/x?y=1``), else abort 400.
+
+    Refuses absolute and scheme-relative URLs (``https://…``, ``//host``), backslashes and
+    paths no route matches, so the QR endpoint never encodes a link to another site.
+    """
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or any(ord(c) < 32 for c in path):
+        abort(400)
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
+        abort(400)
+    try:
+        current_app.url_map.bind(request.host).match(parts.path, method="GET")
+    except RequestRedirect:
+        pass
+    except HTTPException:
+        abort(400)
+    return path
+
+
+@bp.get("/qr")
+def qr():
+    """A QR code (segno) of a page of this site for posters: ``/qr?path=/cases/x[&format=png&scale=10]``.
+
+    SVG by default; PNG with ``format=png``. ``scale`` is the module size in pixels (1–20).
+    """
+    path = same_site_path(request.args.get("path"))
+    url = request.host_url.rstrip("/") + path
+    code = segno.make(url, error="m", micro=False)
+    scale = min(max(request.args.get("scale", 4, type=int) or 4, 1), QR_MAX_SCALE)
+    buffer = io.BytesIO()
+    if request.args.get("format") == "png":
+        code.save(buffer, kind="png", scale=scale, border=2)
+        mimetype = "image/png"
+    else:
+        code.save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, title=url)
+        mimetype = "image/svg+xml"
+    response = Response(buffer.getvalue(), mimetype=mimetype)
+    response.cache_control.public, response.cache_control.max_age = True, 86400
+    return response
