@@ -54,6 +54,8 @@ def _import_models() -> None:
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import quizapp.bank.models  # noqa: F401
     import quizapp.contests.models  # noqa: F401
+    import quizapp.laws.models  # noqa: F401
+    import quizapp.practice.models  # noqa: F401
     import quizapp.publishing.models  # noqa: F401
 
 
@@ -62,6 +64,8 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.api.views  # noqa: F401
     import quizapp.contests.api  # noqa: F401
     import quizapp.contests.views  # noqa: F401
+    import quizapp.laws.views  # noqa: F401
+    import quizapp.practice.views  # noqa: F401
     import quizapp.privacy.views  # noqa: F401
     import quizapp.public.views  # noqa: F401
     import quizapp.publicity.feeds  # noqa: F401
@@ -72,6 +76,10 @@ def register_blueprints(app: Flask) -> None:
 
     csrf.exempt(contests.api_bp)  # bearer-token API: no cookies, so no CSRF
     csrf.exempt(api.bp)
+    from quizapp import laws, practice
+
+    app.register_blueprint(laws.bp)
+    app.register_blueprint(practice.bp)
     for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):
         app.register_blueprint(blueprint)
 

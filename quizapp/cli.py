@@ -52,8 +52,10 @@ def register(app: Flask) -> None:
     """Add the command groups to *app*."""
     from quizapp.bank.cli import bank_cli
     from quizapp.contests.cli import contests_cli
+    from quizapp.laws.cli import laws_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(contests_cli)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(laws_cli)

@@ -7,14 +7,13 @@ paragraph on the same line; further paragraphs (款) are their own lines.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import cn2an
 
-ARTICLE = re.compile(r"^第([零〇一二三四五六七八九十百千]+)条(之[一二三四五六七八九十]+)?\s+(.*)$")
+from quizapp.laws.parser import INFO_END, parse_law
 
 #: Short names used in ``legal_basis.law`` → the title line of the statute.
 SHORT_NAMES = {
@@ -43,35 +42,19 @@ class Statute:
 
 
 def parse_statute(text: str) -> Statute:
-    """Parse a LawRefBook Markdown statute into a :class:`Statute`.
+    """Parse a LawRefBook Markdown statute into a :class:`Statute` (see :func:`quizapp.laws.parser.parse_law`).
 
     ``第…条之一`` articles are kept out of ``articles`` (they have no integer
-    number of their own); the law library issue gives them their own keys.
+    number of their own); the law library keeps them as ``LawArticle.suffix``.
 
     Raises:
-        ValueError: when the first line is not ``# title``.
+        ValueError: when the first line is not ``# title`` (:class:`~quizapp.laws.parser.LawFormatError`).
 
     """
-    lines = text.splitlines()
-    if not lines or not lines[0].startswith("# "):
-        raise ValueError("statute text must start with '# title'")
-    statute = Statute(title=lines[0][2:].strip())
-    body = text.split("<!-- INFO END -->", 1)[-1].splitlines()
-    current: int | None = None
-    for line in body:
-        line = line.strip()
-        if not line or line.startswith("#") or line.startswith("<!--"):
-            if line.startswith("#"):
-                current = None
-            continue
-        match = ARTICLE.match(line)
-        if match:
-            current = None if match.group(2) else article_number(match.group(1))
-            if current is not None:
-                statute.articles[current] = match.group(3).strip()
-        elif current is not None:
-            statute.articles[current] += "\n" + line
-    return statute
+    if INFO_END not in text:
+        text = text.replace("\n", f"\n{INFO_END}\n", 1)
+    law = parse_law(text)
+    return Statute(title=law.title, articles={a.number: a.text for a in law.articles if not a.suffix})
 
 
 @cache
@@ -85,5 +68,7 @@ def load_library(directory: str) -> dict[str, Statute]:
 
 
 def format_citation(basis: dict) -> str:
-    """Render one legal basis as ``《安全生产法》第二十八条``."""
-    return f"《{basis['law']}》{article_label(int(basis['article']))}"
+    """Render one legal basis as ``《安全生产法》第二十八条`` (``…第三十六条之一`` with ``"suffix": 1``)."""
+    suffix = int(basis.get("suffix") or 0)
+    label = article_label(int(basis["article"]))
+    return f"《{basis['law']}》{label}之{cn2an.an2cn(suffix)}" if suffix else f"《{basis['law']}》{label}"

@@ -1,0 +1,229 @@
+"""Practice operations: find the questions on an article, grade an answer, keep the 错题本, pick 每日一题.
+
+The answer key leaves this module only in a :class:`Feedback`, which is made after
+the learner has answered; :func:`present` gives a question without it.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from quizapp.bank.grading import grader_for
+from quizapp.bank.models import TYPE_LABELS, Question, QuestionVersion
+from quizapp.contests.paper import option_labels
+from quizapp.contests.presenters import answer_text
+from quizapp.core.errors import NotFound, ValidationFailed
+from quizapp.extensions import db
+from quizapp.laws.citations import article_key
+from quizapp.laws.models import Law, LawArticle, LawVersion
+from quizapp.practice.models import Learner, MistakeBookEntry
+
+#: 每日一题 follows the calendar day here, whatever QUIZAPP_TIMEZONE says, so every instance agrees.
+DAILY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of one practice answer, shown right after it.
+
+    ``answer_text``/``key_text`` are for people (``B``, ``ACD``, ``正确``); ``articles`` pairs
+    each legal basis with the article in force (None when the library lacks it).
+    """
+
+    is_correct: bool
+    answer_text: str
+    key_text: str
+    explanation: str
+    articles: list[tuple[dict, LawArticle | None]]
+    learner_key: str
+    in_mistake_book: bool
+
+
+def present(version: QuestionVersion) -> dict:
+    """Return a question for answering, without its key.
+
+    Shape: ``{version_id, uid, type, type_label, stem, blanks, options: [{id, label, text}]}``,
+    options in authoring order labelled A, B, C ….
+    """
+    labels = option_labels(len(version.options))
+    return {
+        "version_id": version.id,
+        "uid": version.question.uid,
+        "type": version.type,
+        "type_label": TYPE_LABELS[version.type],
+        "stem": version.stem,
+        "blanks": version.blank_count,
+        "options": [
+            {"id": option["id"], "label": label, "text": option["text"]} for option, label in zip(version.options, labels, strict=True)
+        ],
+    }
+
+
+def _current_versions() -> list[QuestionVersion]:
+    return list(
+        db.session.scalars(
+            select(QuestionVersion)
+            .join(Question, Question.current_version_id == QuestionVersion.id)
+            .where(Question.is_active.is_(True))
+            .order_by(Question.uid)
+        )
+    )
+
+
+def questions_on(articles: list[LawArticle]) -> list[QuestionVersion]:
+    """Return the current versions of active questions whose legal basis names one of *articles*, by uid.
+
+    A basis names an article when its ``law`` is the law's short name or title and its
+    ``article`` (and ``suffix``) match. The bank keeps legal bases as JSON, so the
+    match is made here over the active questions.
+    """
+    if not articles:
+        return []
+    law = articles[0].version.law
+    names, keys = {law.short_name, law.title}, {(article.number, article.suffix) for article in articles}
+    return [
+        version
+        for version in _current_versions()
+        if any(basis.get("law") in names and article_key(basis) in keys for basis in version.legal_basis or [])
+    ]
+
+
+def cited_articles(legal_basis: list[dict]) -> list[tuple[dict, LawArticle | None]]:
+    """Pair each basis with the article in force that it names (None when the library lacks it)."""
+    pairs = []
+    for basis in legal_basis or []:
+        key = article_key(basis)
+        article = None
+        if key:
+            article = db.session.scalar(
+                select(LawArticle)
+                .join(LawVersion, LawArticle.version_id == LawVersion.id)
+                .join(Law, LawVersion.law_id == Law.id)
+                .where(
+                    (Law.short_name == basis.get("law")) | (Law.title == basis.get("law")),
+                    LawVersion.is_superseded.is_(False),
+                    LawArticle.number == key[0],
+                    LawArticle.suffix == key[1],
+                )
+            )
+        pairs.append((basis, article))
+    return pairs
+
+
+def get_question_version(version_id: int) -> QuestionVersion:
+    """Return a question version that may be practised (its question is active).
+
+    Raises:
+        NotFound: for an unknown version or an inactive question.
+
+    """
+    version = db.session.get(QuestionVersion, version_id)
+    if version is None or not version.question.is_active:
+        raise NotFound("题目不存在")
+    return version
+
+
+def find_learner(key: str | None) -> Learner | None:
+    """Return the learner with cookie *key*, or None."""
+    return db.session.scalar(select(Learner).where(Learner.key == key)) if key else None
+
+
+def answer(version_id: int, raw: object, learner_key: str | None, now: datetime) -> Feedback:
+    """Grade *raw* (API answer shape) for question version *version_id* and update the learner's 错题本.
+
+    A learner is created (with a new random key) when *learner_key* names none. A wrong
+    answer adds the question to the mistake book or counts it again; a right one
+    removes it. Commits.
+
+    Raises:
+        NotFound: for an unknown version.
+        ValidationFailed: when *raw* is empty or not a valid answer of the question's type.
+
+    """
+    version = get_question_version(version_id)
+    if raw is None:
+        raise ValidationFailed("请先作答再提交", code="invalid_answer")
+    grader = grader_for(version.type)
+    parsed = grader.parse(raw, [option["id"] for option in version.options], version.blank_count)
+    grade = grader.grade(version.key, parsed, 1.0)
+    learner = find_learner(learner_key)
+    if learner is None:
+        learner = Learner(key=secrets.token_urlsafe(24), created_at=now, last_seen_at=now)
+        db.session.add(learner)
+        db.session.flush()
+    learner.last_seen_at = now
+    entry = db.session.scalar(
+        select(MistakeBookEntry).where(MistakeBookEntry.learner_id == learner.id, MistakeBookEntry.question_id == version.question_id)
+    )
+    if grade.is_correct and entry is not None:
+        db.session.delete(entry)
+    elif not grade.is_correct and entry is None:
+        db.session.add(MistakeBookEntry(learner_id=learner.id, question_id=version.question_id, created_at=now, last_wrong_at=now))
+    elif not grade.is_correct:
+        entry.record_wrong(now)
+    feedback = Feedback(
+        is_correct=grade.is_correct,
+        answer_text=answer_text(version.type, parsed, _labels(version)),
+        key_text=answer_text(version.type, version.key, _labels(version)),
+        explanation=version.explanation,
+        articles=cited_articles(version.legal_basis),
+        learner_key=learner.key,
+        in_mistake_book=not grade.is_correct,
+    )
+    db.session.commit()
+    return feedback
+
+
+def _labels(version: QuestionVersion) -> dict[str, str]:
+    return {option["id"]: label for option, label in zip(version.options, option_labels(len(version.options)), strict=True)}
+
+
+def mistake_book(learner_key: str | None) -> list[QuestionVersion]:
+    """Return the current versions of the questions in the learner's 错题本, oldest mistake first."""
+    learner = find_learner(learner_key)
+    if learner is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(QuestionVersion)
+            .join(Question, Question.current_version_id == QuestionVersion.id)
+            .join(MistakeBookEntry, MistakeBookEntry.question_id == Question.id)
+            .where(MistakeBookEntry.learner_id == learner.id, Question.is_active.is_(True))
+            .order_by(MistakeBookEntry.id)
+        )
+    )
+
+
+def local_day(now: datetime) -> date:
+    """Return the calendar date in Asia/Shanghai at the aware instant *now*."""
+    return now.astimezone(DAILY_ZONE).date()
+
+
+def daily_question(day: date) -> QuestionVersion | None:
+    """Return 每日一题 for *day* (a date in Asia/Shanghai), or None when the bank is empty.
+
+    A pure function of the date and the bank: the active questions, sorted by uid, are
+    shuffled once per cycle of ``len(pool)`` days by ``random.Random("quizapp-daily:<cycle>")``
+    and day ``toordinal() % len(pool)`` of the cycle takes its place in that order. So
+    every instance shows the same question without a job, and no question repeats
+    within a cycle while the bank is unchanged.
+    """
+    pool = _current_versions()
+    if not pool:
+        return None
+    cycle, offset = divmod(day.toordinal(), len(pool))
+    order = list(range(len(pool)))
+    random.Random(f"quizapp-daily:{cycle}").shuffle(order)
+    return pool[order[offset]]
+
+
+def next_uid(versions: list[QuestionVersion], uid: str) -> str | None:
+    """Return the uid after *uid* in *versions* (None after the last or when *uid* is absent)."""
+    uids = [version.question.uid for version in versions]
+    return uids[uids.index(uid) + 1] if uid in uids and uids.index(uid) + 1 < len(uids) else None
