@@ -1,0 +1,1 @@
+from tests.publishing.helpers import make_item, pub_clock  # noqa: F401
