@@ -248,7 +248,7 @@ def _write_question(question: dict) -> str:
     if question.get("category") and category_path(question["category"]) != question["category"]:
         raise FormatError("分类路径无法写成 $CATEGORY")
     stem, kind = question["stem"], question["type"]
-    explanation = f"####{escape(question['explanation'])}" if question.get("explanation") else ""
+    explanation = f"####{_guard(question['explanation'])}" if question.get("explanation") else ""
     general = f"\t{explanation}\n" if explanation else ""
     if kind == "true_false":
         return f"{_guard(stem)}{{{'TRUE' if question['key'] else 'FALSE'}{explanation}}}"

@@ -100,7 +100,9 @@ def to_question(parsed: MoodleQuestion) -> dict | str:
             return "填空答案带部分分值，quizapp 的填空题按全对得分"
         if any("*" in choice.text for choice in scored if parsed.kind == "Short"):
             return "简答题含通配符 *，quizapp 的填空题不支持"
-        accepted = [re.sub(r":0*(?:\.0*)?$", "", plain(choice.text, choice.format)) for choice in scored]
+        accepted = [plain(choice.text, choice.format) for choice in scored]
+        if parsed.kind == "Numerical":  # "1822:0" has no tolerance: the answer is "1822"
+            accepted = [re.sub(r":0*(?:\.0*)?$", "", answer) for answer in accepted]
         feedback = scored[0].feedback or ""
         return build_question("fill_blank", stem, blanks=[accepted], explanation=explanation or feedback, **common)
     names = {"Essay": "问答题", "Matching": "匹配题", "Description": "说明文字"}

@@ -170,8 +170,9 @@ class DocxPaperFormat(BankFormat):
             document = docx.Document(io.BytesIO(data))
             lines = []
             for number, element in enumerate(document.element.body.iter(qn("w:p")), start=1):
-                text = decode(Paragraph(element, document).text.encode("utf-8"))
-                numbered = element.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+                paragraph = Paragraph(element, document)
+                text = decode(paragraph.text.encode("utf-8"))
+                numbered = _has_numbering(element) or (paragraph.style is not None and _has_numbering(paragraph.style.element))
                 if numbered and text.strip() and not any(p.match(text) for p in (_STEM, _OPTION, _ANSWER, _EXPLANATION, _HEADING)):
                     text = f"{number}. {text}"  # Word's automatic numbering is not in the text
                 lines.extend((number, line) for line in text.split("\n"))
@@ -180,3 +181,10 @@ class DocxPaperFormat(BankFormat):
             return result
         read_lines(lines, result)
         return result
+
+
+def _has_numbering(element) -> bool:
+    """Return whether a paragraph or style element carries list numbering (``w:pPr/w:numPr``)."""
+    from docx.oxml.ns import qn
+
+    return element.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None

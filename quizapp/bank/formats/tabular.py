@@ -15,6 +15,7 @@ import unicodedata
 from quizapp.bank.formats.base import OPTION_LETTERS, FormatError, Item, ReadResult, build_question, correct_indexes
 from quizapp.bank.formats.text import (
     answer_letters,
+    is_numbered,
     join_blank_answers,
     normalize,
     split_blank_answers,
@@ -24,7 +25,6 @@ from quizapp.bank.formats.text import (
     true_false_answer,
     type_from_name,
 )
-from quizapp.content.banks import BLANK
 from quizapp.laws.texts import article_label, article_number
 
 HEADERS = {
@@ -106,10 +106,13 @@ def read_rows(rows: list[tuple[int, list]], result: ReadResult) -> None:
     if columns is None:
         result.error(texts[0][0] if texts else 0, "找不到表头：需要“题干”或“题目”等列名")
         return
-    for group in _groups(texts[position + 1 :], columns):
+    groups = _groups(texts[position + 1 :], columns)
+    stems = [cells[columns["stem"]] for group in groups for _, cells in group[:1] if columns["stem"] < len(cells)]
+    numbered = sum(map(is_numbered, stems)) * 2 > len(stems)
+    for group in groups:
         first_row = group[0][0]
         try:
-            result.items.append(Item(first_row, _question(group, columns, result)))
+            result.items.append(Item(first_row, _question(group, columns, numbered)))
         except FormatError as exc:
             result.error(first_row, str(exc), getattr(exc, "column", 0))
 
@@ -118,6 +121,7 @@ def _groups(rows: list[tuple[int, list[str]]], columns: dict[str, int]) -> list[
     """Group rows into questions: a row with a stem starts one; option-only rows continue it."""
     groups: list[list[tuple[int, list[str]]]] = []
     stem_col, number_col = columns["stem"], columns.get("number")
+    one_row_per_option = "options" in columns and not any(field.startswith("option") and field != "options" for field in columns)
     for row_number, cells in rows:
         def get(index, cells=cells):
             return cells[index] if index is not None and index < len(cells) else ""
@@ -125,7 +129,7 @@ def _groups(rows: list[tuple[int, list[str]]], columns: dict[str, int]) -> list[
         if not any(cells):
             continue
         same_number = groups and number_col is not None and get(number_col) and get(number_col) == get(number_col, groups[-1][0][1])
-        if groups and not get(stem_col) and (same_number or not get(number_col)):
+        if one_row_per_option and groups and not get(stem_col) and (same_number or not get(number_col)):
             groups[-1].append((row_number, cells))
         else:
             groups.append([(row_number, cells)])
@@ -138,13 +142,15 @@ def _column_error(message: str, column: int) -> FormatError:
     return error
 
 
-def _question(group: list[tuple[int, list[str]]], columns: dict[str, int], result: ReadResult) -> dict:
+def _question(group: list[tuple[int, list[str]]], columns: dict[str, int], numbered: bool) -> dict:
     first = group[0][1]
 
     def get(field: str, cells: list[str] = first) -> str:
         index = columns.get(field)
         return cells[index] if index is not None and index < len(cells) else ""
 
+    if not get("stem"):
+        raise _column_error("题干为空", columns["stem"])
     options = _options(group, columns, get)
     answer = next((get("answer", cells) for _, cells in group if get("answer", cells)), "")
     if not answer and "is_correct" in columns:
@@ -154,7 +160,7 @@ def _question(group: list[tuple[int, list[str]]], columns: dict[str, int], resul
     kind = type_from_name(raw_type) if raw_type else _infer_type(options, answer)
     if kind is None:
         raise _column_error(f"题型无法识别：{raw_type}", columns.get("type", 0))
-    stem = strip_number(get("stem"))
+    stem = strip_number(get("stem"), numbered)
     fields = {"explanation": get("explanation"), "category": get("category"), "uid": get("uid") or None}
     fields["tags"] = [tag.strip() for tag in _TAG_SPLIT.split(get("tags")) if tag.strip()]
     if get("points"):
@@ -228,15 +234,13 @@ def write_rows(questions: list[dict]) -> tuple[list[list], list[tuple[dict, str]
 
 
 def _row(question: dict, index: int) -> list | str:
-    kind, stem = question["type"], question["stem"]
-    if strip_number(stem) != stem:
-        stem = f"{index}、{stem}"
+    kind, stem = question["type"], f"{index}、{question['stem']}"  # numbered, so a stem's own leading digits survive
     options = [option["text"] for option in question.get("options") or []]
     if kind == "true_false":
         answer = "对" if question["key"] else "错"
     elif kind == "fill_blank":
         answer = join_blank_answers(question["key"])
-        if answer is None or to_blanks(stem) != stem or stem.count(BLANK) != len(question["key"]):
+        if answer is None or to_blanks(question["stem"]) != question["stem"]:
             return "填空答案含有分隔符 | ； / 或题干含有（ ）"
     else:
         answer = "".join(OPTION_LETTERS[index] for index in correct_indexes(question))

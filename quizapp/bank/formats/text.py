@@ -118,9 +118,24 @@ def type_from_name(name: str) -> str | None:
     return TYPE_NAMES.get(key) or TYPE_NAMES.get(key.lower())
 
 
-def strip_number(stem: str) -> str:
-    r"""Remove a leading question number: ``1.`` ``1、`` ``12\t`` (not ``1.5米``)."""
-    return _NUMBERED.sub("", stem, count=1).strip()
+_LOOSE_NUMBER = re.compile(r"^\s*\d{1,4}\s*[,，]?\s*(?=[^\d.．])")
+
+
+def strip_number(stem: str, numbered: bool = False) -> str:
+    r"""Remove a leading question number: ``1.`` ``1、`` ``12\t`` (not ``1.5米``).
+
+    When *numbered* (most stems of the file carry numbers), a number that lost
+    its separator (``178关于…``, ``269,粉尘…``) is removed too.
+    """
+    stripped = _NUMBERED.sub("", stem, count=1)
+    if numbered and stripped == stem:
+        stripped = _LOOSE_NUMBER.sub("", stem, count=1)
+    return stripped.strip()
+
+
+def is_numbered(stem: str) -> bool:
+    """Return whether *stem* starts with a question number and separator."""
+    return bool(_NUMBERED.match(stem))
 
 
 def fold_key(raw: str) -> str:
