@@ -9,6 +9,7 @@ Row numbers in issues are the spreadsheet's (header row included).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -90,7 +91,12 @@ def parse_legal_basis(raw: str) -> list[dict]:
     for match in _CITATION.finditer(raw):
         law = re.sub(r"^中华人民共和国", "", match.group(1).strip())
         for numeral in re.findall(r"第([零〇一二三四五六七八九十百千\d]+)条", match.group(2)):
-            article = int(numeral) if numeral.isdigit() else article_number(numeral)
+            try:
+                article = int(numeral) if numeral.isdecimal() else article_number(numeral)
+            except ValueError:
+                article = 0
+            if article < 1:
+                raise FormatError(f"条文序号无法识别：第{numeral}条")
             basis.append({"law": law, "article": article, "quote": match.group(3) or ""})
         rest = rest.replace(match.group(0), "", 1)
     if re.sub(r"[\s;；,，、。]", "", rest):
@@ -167,10 +173,12 @@ def _question(group: list[tuple[int, list[str]]], columns: dict[str, int], numbe
         try:
             fields["points"] = float(get("points"))
         except ValueError:
-            raise _column_error(f"分值不是数字：{get('points')}", columns["points"]) from None
+            fields["points"] = math.nan
+        if not math.isfinite(fields["points"]) or fields["points"] < 0:
+            raise _column_error(f"分值应为非负数：{get('points')}", columns["points"])
     if get("difficulty"):
         level = get("difficulty")
-        fields["difficulty"] = int(level) if level.isdigit() else DIFFICULTY_WORDS.get(level, 0)
+        fields["difficulty"] = int(level) if level.isdecimal() and len(level) < 3 else DIFFICULTY_WORDS.get(level, 0)
         if not 1 <= fields["difficulty"] <= 5:
             raise _column_error(f"难度应为1到5或易/中/难：{level}", columns["difficulty"])
     if get("legal_basis"):

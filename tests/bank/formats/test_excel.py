@@ -155,3 +155,16 @@ def test_real_excel_bank_imports_completely():
     kinds = [item.data["type"] for item in result.items]
     assert kinds.count("single_choice") == 110 and kinds.count("multiple_choice") == 60 and kinds.count("true_false") == 129
     assert all(not item.data["stem"][:1].isdigit() for item in result.items)
+
+
+def test_bad_points_difficulty_and_citation_are_column_errors():
+    rows = [
+        ["题干", "选项A", "选项B", "答案", "分值", "难度", "法条依据"],
+        ["一", "甲", "乙", "A", "abc", "", ""],
+        ["二", "甲", "乙", "A", "", "²", ""],
+        ["三", "甲", "乙", "A", "", "", "《安全生产法》第百千条"],
+        ["四", "甲", "乙", "A", "nan", "", ""],
+    ]
+    result = EXCEL.read(xlsx(rows))
+    assert not result.items
+    assert [(issue.line, issue.column) for issue in result.errors] == [(2, 5), (3, 6), (4, 7), (5, 5)]
