@@ -8,6 +8,7 @@ so no path lets unsanitised HTML reach a page.
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -20,6 +21,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
@@ -28,12 +30,31 @@ def sanitize(raw_html: str) -> str:
     return nh3.clean(raw_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
 
 
+def _join_cjk_lines(tokens) -> None:
+    """Drop soft line breaks between Chinese characters: a wrapped Chinese line must not render as a space."""
+    for token in tokens:
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type != "softbreak" or index == 0 or index + 1 >= len(children):
+                continue
+            before, after = children[index - 1].content[-1:], children[index + 1].content[:1]
+            if before and after and CJK.match(before) and CJK.match(after):
+                child.type, child.content = "text", ""
+
+
+def _render(text: str | None) -> str:
+    env: dict = {}
+    tokens = _markdown.parse(text or "", env)
+    _join_cjk_lines(tokens)
+    return _markdown.renderer.render(tokens, _markdown.options, env)
+
+
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown *text* to sanitised HTML, safe to insert in a template (the ``markdown`` filter)."""
-    return Markup(sanitize(_markdown.render(text or "")))
+    return Markup(sanitize(_render(text)))
 
 
 def plain_text(text: str | None) -> str:
     """Return the readable text of Markdown *text*, without markup (for search, summaries and feeds)."""
-    stripped = nh3.clean(_markdown.render(text or ""), tags=set())
+    stripped = nh3.clean(_render(text), tags=set())
     return " ".join(html.unescape(stripped).split())

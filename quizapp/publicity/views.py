@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 import quizapp.publicity.searching  # noqa: F401  (registers the search source)
-from quizapp.publicity import bp, services
+from quizapp.publicity import bp, services, share
 from quizapp.publicity.kinds import KINDS, KINDS_BY_SLUG
 from quizapp.publicity.links import cite, item_path
 from quizapp.publicity.rendering import render_markdown
@@ -21,9 +21,10 @@ def markdown_filter(text: str | None):
 
 @bp.record_once
 def _template_globals(state) -> None:
-    """Expose ``item_path`` and ``cite`` to every template and macro (globals, unlike context, reach imported macros)."""
+    """Expose ``item_path`` and ``cite`` to every template and macro (globals reach imported macros); add the share hook."""
     state.app.add_template_global(item_path, "item_path")
     state.app.add_template_global(cite, "cite")
+    share.register(state.app)
 
 
 def _page_arg() -> int:
