@@ -15,6 +15,8 @@ from quizapp.contests.models import Competition
 from quizapp.core.errors import ValidationFailed
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
+from quizapp.laws.parser import LawFormatError
+from quizapp.laws.services import save_law_file
 from quizapp.publicity.loader import read_publicity, sync_publicity_files
 
 
@@ -22,6 +24,7 @@ from quizapp.publicity.loader import read_publicity, sync_publicity_files
 class SyncReport:
     """What a sync did: counts of created/updated/unchanged per kind."""
 
+    laws: Counter = field(default_factory=Counter)
     questions: Counter = field(default_factory=Counter)
     competitions: Counter = field(default_factory=Counter)
     #: publicity counts per kind folder (``cases``, ``warnings`` …) and staff-edit conflicts
@@ -31,22 +34,34 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         """Return whether anything was created or updated."""
-        counters = (self.questions, self.competitions, *self.publicity.values())
-        return any(kind in counter for counter in counters for kind in ("created", "updated"))
+        counters = (self.laws, self.questions, self.competitions, *self.publicity.values())
+        return any(kind in counter for counter in counters for kind in ("created", "updated", "revised"))
 
     def as_dict(self) -> dict:
         """Return the counts as plain dicts (for ``--report json``): questions, competitions, then each publicity folder."""
         return {
+            "laws": dict(self.laws),
             "questions": dict(self.questions),
             "competitions": dict(self.competitions),
             **{folder: dict(counts) for folder, counts in self.publicity.items()},
         }
 
 
-def sync_content(directory: str | Path) -> SyncReport:
-    """Load every bank and competition under *directory* in one transaction.
+def _sync_laws(root: Path, report: SyncReport) -> None:
+    """Store each ``laws/*.md`` statute (a new law, a new version, or nothing)."""
+    for path in sorted(root.glob("laws/*.md")):
+        try:
+            report.laws[save_law_file(path).outcome] += 1
+        except (LawFormatError, ValueError) as exc:
+            raise ContentError(str(exc)) from exc
+    db.session.flush()
 
-    Banks (``banks/*.yaml``) are read first so competitions can name their
+
+def sync_content(directory: str | Path) -> SyncReport:
+    """Load every statute, bank and competition under *directory* in one transaction.
+
+    Statutes (``laws/*.md``, see :func:`quizapp.laws.services.save_law_file`) come
+    first so the library can check citations; banks (``banks/*.yaml``) are read first so competitions can name their
     questions; then the publicity files (``cases/``, ``warnings/`` …, see
     :func:`quizapp.publicity.loader.sync_publicity`). A second run with the same
     files changes nothing.
@@ -64,6 +79,7 @@ def sync_content(directory: str | Path) -> SyncReport:
     publicity_files = read_publicity(root)
     report = SyncReport()
     try:
+        _sync_laws(root, report)
         for name, items in banks:
             for data in items:
                 try:
