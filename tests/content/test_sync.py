@@ -60,6 +60,10 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(source.replace(old, new), encoding="utf-8")
 
 
+def law_files(root: Path) -> list[Path]:
+    return sorted(root.glob("laws/*.md"))
+
+
 def test_first_sync_creates_every_bank_question_and_both_competitions(db, content_dir):
     ids = bank_question_ids(content_dir)
     slugs = competition_slugs(content_dir)
@@ -68,6 +72,7 @@ def test_first_sync_creates_every_bank_question_and_both_competitions(db, conten
     report = sync_content(content_dir)
 
     assert report.as_dict() == {
+        "laws": {"created": len(law_files(content_dir))},
         "questions": {"created": len(ids)},
         "competitions": {"created": len(slugs)},
         **publicity_counts(content_dir, "created"),
@@ -85,6 +90,7 @@ def test_second_sync_reports_everything_unchanged_and_changes_no_row(db, content
     report = sync_content(content_dir)
 
     assert report.as_dict() == {
+        "laws": {"unchanged": len(law_files(content_dir))},
         "questions": {"unchanged": len(bank_question_ids(content_dir))},
         "competitions": {"unchanged": len(competition_slugs(content_dir))},
         **publicity_counts(content_dir, "unchanged"),
@@ -180,6 +186,7 @@ def test_cli_sync_prints_json_counts(runner, db, content_dir):
     assert created.exit_code == 0, created.output
     questions, competitions = len(bank_question_ids(content_dir)), len(competition_slugs(content_dir))
     assert json.loads(created.output) == {
+        "laws": {"created": len(law_files(content_dir))},
         "questions": {"created": questions},
         "competitions": {"created": competitions},
         **publicity_counts(content_dir, "created"),
@@ -187,6 +194,7 @@ def test_cli_sync_prints_json_counts(runner, db, content_dir):
 
     again = runner.invoke(args=["content", "sync", "--directory", str(content_dir), "--report", "json"])
     assert json.loads(again.output) == {
+        "laws": {"unchanged": len(law_files(content_dir))},
         "questions": {"unchanged": questions},
         "competitions": {"unchanged": competitions},
         **publicity_counts(content_dir, "unchanged"),
