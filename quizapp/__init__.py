@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from quizapp.config import Config, load_config
+from quizapp.core.routing import BoundedIntConverter
 
 
 def create_app(config: Config | str | None = None) -> Flask:
@@ -22,12 +23,27 @@ def create_app(config: Config | str | None = None) -> Flask:
     settings.finalise(app.instance_path)
     app.config.from_object(settings)
     app.json.ensure_ascii = False
+    app.url_map.converters["int"] = BoundedIntConverter
+    register_middleware(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_middleware(app: Flask) -> None:
+    """Trust ``X-Forwarded-*`` from ``QUIZAPP_PROXY_COUNT`` reverse proxies (0: none).
+
+    Behind nginx the client address comes from ``X-Forwarded-For``; without this,
+    every visitor would share the proxy's address and its rate limit.
+    """
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:

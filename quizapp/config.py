@@ -29,10 +29,13 @@ class Config:
     JSON_AS_ASCII = False
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
-    ATTEMPT_START_LIMIT = "20 per minute"
+    # Counted per client address, successful starts only; an office or a carrier NAT
+    # shares one address, so the default is generous (QUIZAPP_ATTEMPT_START_LIMIT).
+    ATTEMPT_START_LIMIT = "60 per minute"
     SCHEDULER_EMBEDDED = False
     CONTENT_DIR = str(Path(__file__).resolve().parent.parent / "content")
     RESPONSE_GRACE_S = 10
+    MAX_CONTENT_LENGTH = 1024 * 1024  # bytes; larger bodies get 413 before they are parsed
 
     def __init__(self) -> None:
         env = os.environ
@@ -48,6 +51,9 @@ class Config:
         if redis_url:
             self.RATELIMIT_STORAGE_URI = redis_url
         self.CONTENT_DIR = env.get("QUIZAPP_CONTENT_DIR", self.CONTENT_DIR)
+        self.ATTEMPT_START_LIMIT = env.get("QUIZAPP_ATTEMPT_START_LIMIT", self.ATTEMPT_START_LIMIT)
+        self.PROXY_COUNT = int(env.get("QUIZAPP_PROXY_COUNT", "0"))
+        self.SITE_CONTACT = env.get("QUIZAPP_SITE_CONTACT", "请通过主办单位公布的办公电话或地址联系")
 
     def default_database_url(self) -> str | None:
         """Return the database URL used when ``QUIZAPP_DATABASE_URL`` is unset."""

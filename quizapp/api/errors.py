@@ -23,7 +23,8 @@ HTTP_CODES = {
 HTTP_MESSAGES = {
     404: "请求的资源不存在",
     405: "不支持该请求方法",
-    429: "请求过于频繁，请稍后再试",
+    413: "请求内容过大",
+    429: "请求过于频繁，请一分钟后再试",
     500: "服务器内部错误，请稍后再试",
 }
 
@@ -59,7 +60,10 @@ def bad_request(message: str) -> DomainError:
 
 def json_body() -> dict:
     """Return the request's JSON object body or raise a 400 DomainError."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # absurdly nested JSON: refuse it like any malformed body
+        body = None
     if not isinstance(body, dict):
         raise bad_request("请求体应为 JSON 对象（Content-Type: application/json）")
     return body

@@ -24,6 +24,11 @@ def _bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def _started(response) -> bool:
+    """Count only starts that succeeded, so typos on the entry form never lock anyone out."""
+    return response.status_code in (201, 302)
+
+
 def _start_limit() -> str:
     return current_app.config["ATTEMPT_START_LIMIT"]
 
@@ -41,7 +46,7 @@ def get_competition(competition_id: int):
 
 
 @bp.post("/competitions/<int:competition_id>/attempts")
-@limiter.limit(_start_limit)
+@limiter.limit(_start_limit, deduct_when=_started)
 def start_attempt(competition_id: int):
     """Start an attempt: 201 with the token, deadline and paper (no key)."""
     body = json_body()
@@ -133,8 +138,8 @@ def get_leaderboard(competition_id: int):
 @bp.get("/competitions/<int:competition_id>/leaderboard/organizations")
 def get_organization_ranking(competition_id: int):
     """Return 单位 ranked by average best score, with participant counts."""
-    services.get_competition(competition_id)
-    rows = organization_ranking(competition_id, _limit_arg(100, 500))
+    competition = services.get_competition(competition_id)
+    rows = organization_ranking(competition, _limit_arg(100, 500))
     return jsonify(
         {
             "competition_id": competition_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.core.errors import Conflict
@@ -114,7 +114,18 @@ class Attempt(db.Model):
     """
 
     __tablename__ = "attempt"
-    __table_args__ = (Index("ix_attempt_open_deadline", "status", "deadline_at"),)
+    __table_args__ = (
+        Index("ix_attempt_open_deadline", "status", "deadline_at"),
+        # At most one open attempt per participant, enforced by the database so two
+        # racing starts cannot both succeed (SQLite has no SELECT … FOR UPDATE).
+        Index(
+            "uq_attempt_one_open_per_participant",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"), index=True)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
-from quizapp.contests.models import Participant
+from quizapp.contests.models import OTHER_ORGANIZATION, Competition, Participant
 from quizapp.extensions import db
 
 
@@ -76,15 +76,26 @@ class OrganizationStanding:
     average_score: float
 
 
-def organization_ranking(competition_id: int, limit: int = 100) -> list[OrganizationStanding]:
-    """Rank 单位 by average best score (desc), then by participants (desc), then name."""
+def organization_ranking(competition: Competition, limit: int = 100) -> list[OrganizationStanding]:
+    """Rank 单位 by average best score (desc), then by participants (desc), then name.
+
+    Free-text 单位 (entered under 其他) are counted together as ``其他``, so a
+    one-person made-up name cannot top the ranking; a competition without a
+    list ranks the names as entered.
+    """
+    listed = list(competition.organizations or [])
+    bucket = (
+        case((Participant.organization.in_(listed), Participant.organization), else_=literal(OTHER_ORGANIZATION))
+        if listed
+        else Participant.organization
+    ).label("organization")
     average = func.avg(Participant.best_score)
     count = func.count(Participant.id)
     rows = db.session.execute(
-        select(Participant.organization, count, average)
-        .where(Participant.competition_id == competition_id, Participant.best_score.is_not(None))
-        .group_by(Participant.organization)
-        .order_by(average.desc(), count.desc(), Participant.organization)
+        select(bucket, count, average)
+        .where(Participant.competition_id == competition.id, Participant.best_score.is_not(None))
+        .group_by(bucket)
+        .order_by(average.desc(), count.desc(), bucket)
         .limit(limit)
     ).all()
     return [

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.bank.grading import grader_for
@@ -25,12 +26,17 @@ from quizapp.bank.services import drawable_pool
 from quizapp.contests.models import GROUPS, OTHER_ORGANIZATION, Attempt, Competition, PaperItem, Participant
 from quizapp.contests.paper import build_paper
 from quizapp.core.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed
-from quizapp.core.timeutil import utcnow
+from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.privacy.phone import encrypt_phone, mask_phone, normalize_phone, phone_lookup_hash
 
 NAME_MAX = 20
 ORGANIZATION_MAX = 60
+#: Characters refused in names and free-text 单位: markup and quoting, never part of a real name.
+FORBIDDEN_TEXT = re.compile(r"[<>&\"'\\/\x00-\x1f\x7f]")
+
+
+OPEN_ELSEWHERE = "该手机号已有一场未完成的答题，请在开始答题的设备（浏览器）上继续作答"
 
 
 class CompetitionNotOpen(DomainError):
@@ -83,6 +89,8 @@ def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, 
     name = (entrant.name or "").strip()
     if not name or len(name) > NAME_MAX:
         errors["name"] = f"请填写姓名（不超过{NAME_MAX}个字）"
+    elif FORBIDDEN_TEXT.search(name):
+        errors["name"] = "姓名中不能含有 < > & 引号 斜杠等符号"
     try:
         phone = normalize_phone(entrant.phone)
     except ValidationFailed as exc:
@@ -92,7 +100,9 @@ def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, 
     if organization == OTHER_ORGANIZATION and competition.allow_other_organization:
         organization = (entrant.other_organization or "").strip()
         if not organization or len(organization) > ORGANIZATION_MAX:
-            errors["other_organization"] = "请填写您的单位名称"
+            errors["other_organization"] = f"请填写您的单位名称（不超过{ORGANIZATION_MAX}个字）"
+        elif FORBIDDEN_TEXT.search(organization):
+            errors["other_organization"] = "单位名称中不能含有 < > & 引号 斜杠等符号"
     elif organization not in competition.organizations:
         errors["organization"] = "请从列表中选择您的单位"
     if entrant.group not in GROUPS:
@@ -127,7 +137,15 @@ def _find_or_create_participant(
                 db.session.add(participant)
         except IntegrityError:  # another request created it first
             participant = db.session.scalar(query.with_for_update())
-    participant.name, participant.organization, participant.group, participant.consent_at = name, organization, group, now
+    elif (participant.name, participant.organization) != (name, organization):
+        # No SMS check exists, so the first registration's name and 单位 stay fixed:
+        # someone who merely knows the number cannot move its results elsewhere.
+        db.session.rollback()
+        raise Conflict(
+            "该手机号已报名本竞赛，但本次填写的姓名或单位与首次报名不一致；请填写首次报名时的姓名和单位",
+            code="identity_mismatch",
+        )
+    participant.consent_at = now
     return participant
 
 
@@ -154,16 +172,22 @@ def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = 
     _check_may_start(competition, participant)
     token = secrets.token_urlsafe(32)
     attempt = _new_attempt(competition, participant, token, now)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent start won the one-open-attempt index
+        db.session.rollback()
+        raise Conflict(OPEN_ELSEWHERE, code="attempt_open_elsewhere") from None
     return attempt, token
 
 
 def _check_may_start(competition: Competition, participant: Participant) -> None:
     """Refuse a second open attempt or one beyond the allowance (Conflict, 409)."""
     attempts = db.session.scalars(select(Attempt).where(Attempt.participant_id == participant.id)).all()
-    if any(attempt.is_open for attempt in attempts):
+    open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
+    if open_attempt is not None:
+        retry_at = format_local(open_attempt.deadline_at + timedelta(seconds=_grace_s()), "%H:%M")
         db.session.rollback()
-        raise Conflict("该手机号已有一场未完成的答题，请在原设备上继续作答", code="attempt_open_elsewhere")
+        raise Conflict(f"{OPEN_ELSEWHERE}；如无法回到原设备，可在 {retry_at} 后重新开始", code="attempt_open_elsewhere")
     if len(attempts) >= competition.attempts_allowed:
         db.session.rollback()
         raise Conflict(f"每人最多可参加{competition.attempts_allowed}次，您的次数已用完", code="attempts_used_up")
@@ -200,6 +224,11 @@ def _new_attempt(competition: Competition, participant: Participant, token: str,
     return attempt
 
 
+def attempts_used(participant_id: int) -> int:
+    """Return how many attempts the participant has started (open or closed)."""
+    return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.participant_id == participant_id))
+
+
 def hash_token(token: str) -> str:
     """Return the SHA-256 hex digest under which an attempt token is stored."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -217,7 +246,7 @@ def load_attempt(attempt_id: int, token: str | None, now: datetime | None = None
     if attempt is None:
         raise NotFound("答题记录不存在")
     if not token or not hmac.compare_digest(attempt.token_hash, hash_token(token)):
-        raise Unauthorized("答题凭证无效，请在开始答题的设备上继续")
+        raise Unauthorized("无法验证答题凭证：请使用开始答题时的设备（浏览器）查看或继续")
     return refresh_attempt(attempt, now or utcnow())
 
 

@@ -69,12 +69,23 @@ def _render_detail(competition, form, status: int = 200):
     )
 
 
+def _started(response) -> bool:
+    """Count only starts that succeeded, so typos on the entry form never lock anyone out."""
+    return response.status_code in (201, 302)
+
+
 def _start_limit() -> str:
     return current_app.config["ATTEMPT_START_LIMIT"]
 
 
+@bp.get("/competitions/<int:competition_id>/start")
+def start_page(competition_id: int):
+    """Send a refreshed or bookmarked start URL back to the competition page."""
+    return redirect(url_for("contests.detail", competition_id=competition_id, _anchor="entry"))
+
+
 @bp.post("/competitions/<int:competition_id>/start")
-@limiter.limit(_start_limit)
+@limiter.limit(_start_limit, deduct_when=_started)
 def start(competition_id: int):
     """Validate the entry form and start an attempt; on error, show the form again."""
     competition = services.get_competition(competition_id)
@@ -210,7 +221,10 @@ def result(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.is_open:
         return redirect(url_for("contests.question", attempt_id=attempt_id, position=1))
-    return render_template("contests/result.html", attempt=attempt, result=attempt_result(attempt), competition=attempt.competition)
+    left = max(0, attempt.competition.attempts_allowed - services.attempts_used(attempt.participant_id))
+    return render_template(
+        "contests/result.html", attempt=attempt, result=attempt_result(attempt), competition=attempt.competition, attempts_left=left
+    )
 
 
 @bp.get("/attempts/<int:attempt_id>/review")
@@ -231,5 +245,5 @@ def leaderboard_page(competition_id: int):
         "contests/leaderboard.html",
         competition=competition,
         standings=leaderboard(competition_id, 100),
-        organizations=organization_ranking(competition_id),
+        organizations=organization_ranking(competition),
     )

@@ -47,9 +47,18 @@ def normalize_phone(raw: str) -> str:
         except phonenumbers.NumberParseException:
             parsed = None
     national = str(parsed.national_number) if parsed and parsed.country_code == 86 else ""
-    if not MOBILE.match(national):
+    if not MOBILE.match(national) or not _is_mobile(parsed):
         raise ValidationFailed("请填写正确的11位手机号码", fields={"phone": "请填写正确的11位手机号码"}, code="invalid_phone")
     return national
+
+
+def _is_mobile(parsed: phonenumbers.PhoneNumber) -> bool:
+    """Return whether libphonenumber's metadata knows the number as a mainland mobile number."""
+    kind = phonenumbers.number_type(parsed)
+    return phonenumbers.is_valid_number(parsed) and kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
 
 
 def mask_phone(phone: str) -> str:

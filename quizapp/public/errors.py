@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from quizapp.api.errors import domain_error_response, http_error_response, is_api_request
 from quizapp.core.errors import DomainError
 
-PAGE_TITLES = {404: "页面不存在", 403: "无权访问", 429: "操作过于频繁", 405: "请求方式不正确", 400: "请求有误"}
+PAGE_TITLES = {404: "页面不存在", 403: "无权访问", 429: "操作过于频繁", 405: "请求方式不正确", 400: "请求有误", 413: "提交内容过大"}
 
 
 def register(app: Flask) -> None:
@@ -37,14 +37,14 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if is_api_request():
             return http_error_response(InternalServerError())
-        return render_template("error.html", status=500, title="服务器开小差了", message="请稍后再试；您已保存的答案不会丢失。"), 500
+        return render_template("error.html", status=500, title="系统繁忙", message="系统繁忙，请稍后再试；您已保存的答案不会丢失。"), 500
 
 
 def _message(exc: HTTPException) -> str:
     if exc.code == 404:
         return "您访问的页面不存在或已被删除。"
     if exc.code == 429:
-        return "您的操作过于频繁，请稍后再试。"
+        return "您的操作过于频繁，请一分钟后返回上一页再试，已填写的内容不会丢失。"
     if exc.code == 400 and "CSRF" in (exc.description or ""):
         return "页面已过期，请返回刷新后重试。"
     return "请求未能完成，请返回重试。"

@@ -42,5 +42,6 @@ def register(app: Flask) -> None:
                 "sponsor": config["SITE_SPONSOR"],
                 "icp": config["SITE_ICP"],
                 "psb": config["SITE_PSB"],
+                "contact": config.get("SITE_CONTACT", ""),
             }
         }

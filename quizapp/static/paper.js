@@ -15,7 +15,8 @@
       if (left === 0) {
         // Time is up: the server scores the attempt once its 10 s grace has passed.
         clearInterval(handle);
-        label.textContent = "时间到，正在交卷…";
+        timer.textContent = "时间到，正在自动交卷…";
+        timer.classList.remove("low");
         setTimeout(function () { window.location.reload(); }, 11000);
       }
     };

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contests.factories import API
+from tests.contests.factories import API, entrant
 
 
 def _assert_json_error(response, status: int, code: str) -> dict:
@@ -59,8 +59,8 @@ def test_rate_limit_is_a_json_429(app, client, competition):
     app.config["ATTEMPT_START_LIMIT"] = "1 per minute"
     url = f"{API}/competitions/{competition.id}/attempts"
 
-    client.post(url, json={})
-    response = client.post(url, json={})
+    assert client.post(url, json=entrant(competition, phone="13800000001")).status_code == 201
+    response = client.post(url, json=entrant(competition, phone="13800000002"))
 
     _assert_json_error(response, 429, "rate_limited")
 
