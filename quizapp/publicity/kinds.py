@@ -11,6 +11,7 @@ Legal basis shape everywhere: ``[{"law": "安全生产法", "article": 28, "quot
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,7 +99,7 @@ def citations_text(bases: list[dict]) -> str:
     return "、".join(format_citation(basis) for basis in bases)
 
 
-class Kind:
+class Kind(ABC):
     """Base of a publicity kind: name, Chinese label, URL segment and content folder."""
 
     name = ""
@@ -107,17 +108,17 @@ class Kind:
     folder = ""
     per_page = 10
 
+    @abstractmethod
     def parse(self, meta: dict, body: str, where: str) -> dict:
         """Return the validated content dict of one file. Raises ContentError."""
-        raise NotImplementedError
 
+    @abstractmethod
     def listing(self, content: dict) -> dict:
         """Return the item columns for *content* (see :class:`quizapp.publishing.models.Revision`)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def view(self, content: dict):
         """Return the typed view of *content* for templates."""
-        raise NotImplementedError
 
     def _listing(self, content: dict, *, title: str, texts: list[str], summary: str = "", **columns) -> dict:
         body_text = " ".join(filter(None, (plain_text(part) for part in texts)))

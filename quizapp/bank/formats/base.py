@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from quizapp.bank.models import QUESTION_TYPES
@@ -199,7 +200,7 @@ def correct_indexes(data: dict) -> list[int]:
     return [ids.index(option) for option in key if option in ids]
 
 
-class BankFormat:
+class BankFormat(ABC):
     """A file format: a reader, optionally a writer, and content sniffing.
 
     Subclasses set ``name``, ``label``, ``extensions`` and implement
@@ -215,10 +216,15 @@ class BankFormat:
         """Return whether *data* (and its decoded *text*, if it decodes) looks like this format."""
         return False
 
+    @abstractmethod
     def read(self, data: bytes) -> ReadResult:
         """Parse *data* (the file's bytes) into a :class:`ReadResult`; never raise on bad input."""
-        raise NotImplementedError
 
     def write(self, questions: list[dict]) -> tuple[bytes, list[Issue]]:
-        """Serialise ``save_question`` dicts; return the file's bytes and the questions left out."""
-        raise NotImplementedError
+        """Serialise ``save_question`` dicts; return the file's bytes and the questions left out.
+
+        Raises:
+            FormatError: for a read-only format (``can_write`` is False).
+
+        """
+        raise FormatError(f"{self.label or self.name} 格式只能导入，不能导出")
