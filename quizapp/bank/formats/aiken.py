@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from quizapp.bank.formats.base import BankFormat, FormatError, Issue, Item, ReadResult, build_question, correct_indexes
-from quizapp.bank.formats.text import DecodeError, decode, fold_key
+from quizapp.bank.formats.text import decode_or_report, fold_key
 
 _OPTION = re.compile(r"^([A-Z])[.)]\s*(.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*[:：]\s*(.*)$", re.IGNORECASE)
@@ -33,10 +33,8 @@ class AikenFormat(BankFormat):
     def read(self, data: bytes) -> ReadResult:
         """Read questions; every Aiken question is single choice."""
         result = ReadResult()
-        try:
-            text = decode(data)
-        except DecodeError as exc:
-            result.error(0, str(exc))
+        text = decode_or_report(data, result)
+        if text is None:
             return result
         stem_line, stem, options = 0, "", []  # options: (letter, text)
 

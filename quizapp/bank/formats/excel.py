@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from quizapp.bank.formats.base import BankFormat, Issue, ReadResult
 from quizapp.bank.formats.tabular import cell_text, map_header, read_rows, write_rows
-from quizapp.bank.formats.text import DecodeError, decode
+from quizapp.bank.formats.text import decode_or_report
 
 
 class ExcelFormat(BankFormat):
@@ -92,10 +92,8 @@ class CsvFormat(BankFormat):
     def read(self, data: bytes) -> ReadResult:
         """Decode (see :func:`decode`), detect the delimiter from the header line and read the rows."""
         result = ReadResult()
-        try:
-            text = decode(data)
-        except DecodeError as exc:
-            result.error(0, str(exc))
+        text = decode_or_report(data, result)
+        if text is None:
             return result
         first = next((line for line in text.split("\n") if line.strip()), "")
         delimiter = max(",\t;", key=first.count)

@@ -18,7 +18,7 @@ import re
 
 from quizapp.bank.formats.base import BankFormat, FormatError, Issue, Item, ReadResult, correct_indexes
 from quizapp.bank.formats.moodle_model import Choice, MoodleQuestion, plain, to_question
-from quizapp.bank.formats.text import DecodeError, category_path, decode
+from quizapp.bank.formats.text import category_path, decode_or_report
 from quizapp.content.banks import BLANK
 
 # Escaped characters are swapped for private-use placeholders while parsing (as Moodle does).
@@ -200,10 +200,8 @@ class GiftFormat(BankFormat):
     def read(self, data: bytes) -> ReadResult:
         """Parse with :func:`parse_gift`, then map each question with :func:`to_question`."""
         result = ReadResult()
-        try:
-            text = decode(data)
-        except DecodeError as exc:
-            result.error(0, str(exc))
+        text = decode_or_report(data, result)
+        if text is None:
             return result
         questions, errors = parse_gift(text)
         result.errors.extend(errors)

@@ -19,7 +19,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from quizapp.bank.formats.base import BankFormat, FormatError, Issue, Item, ReadResult, correct_indexes
 from quizapp.bank.formats.moodle_model import Choice, MoodleQuestion, plain, to_question
-from quizapp.bank.formats.text import DecodeError, category_path, decode, normalize
+from quizapp.bank.formats.text import category_path, decode_or_report, normalize
 
 KINDS = {"multichoice": "MC", "truefalse": "TF", "shortanswer": "Short", "numerical": "Numerical"}
 _MASK = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
@@ -60,10 +60,8 @@ class MoodleXmlFormat(BankFormat):
     def read(self, data: bytes) -> ReadResult:
         """Parse the XML (no DTDs with entities, no external resources) and map each question."""
         result = ReadResult()
-        try:
-            text = decode(data)
-        except DecodeError as exc:
-            result.error(0, str(exc))
+        text = decode_or_report(data, result)
+        if text is None:
             return result
         try:  # decoded by our rule (UTF-8, else GB18030), so the declaration's encoding no longer applies
             root = fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))

@@ -17,9 +17,9 @@ import zipfile
 
 from quizapp.bank.formats.base import BankFormat, FormatError, Item, ReadResult, build_question
 from quizapp.bank.formats.text import (
-    DecodeError,
     answer_letters,
     decode,
+    decode_or_report,
     split_blank_answers,
     split_option_cell,
     strip_number,
@@ -133,10 +133,8 @@ class TextPaperFormat(BankFormat):
     def read(self, data: bytes) -> ReadResult:
         """Decode and read the lines; issues carry line numbers."""
         result = ReadResult()
-        try:
-            text = decode(data)
-        except DecodeError as exc:
-            result.error(0, str(exc))
+        text = decode_or_report(data, result)
+        if text is None:
             return result
         read_lines(list(enumerate(text.split("\n"), start=1)), result)
         return result

@@ -43,6 +43,18 @@ def decode(data: bytes) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def decode_or_report(data: bytes, result) -> str | None:
+    """Decode *data* with :func:`decode`; on failure record the error on *result* (line 0) and return None.
+
+    *result* is a :class:`quizapp.bank.formats.base.ReadResult` (anything with ``error(line, message)``).
+    """
+    try:
+        return decode(data)
+    except DecodeError as exc:
+        result.error(0, str(exc))
+        return None
+
+
 def normalize(text: str) -> str:
     """Return *text* with BOM removed, LF line ends, no control characters but tab and LF, and Unicode NFC."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
