@@ -47,6 +47,7 @@ class Config:
         self.SITE_SPONSOR = env.get("QUIZAPP_SITE_SPONSOR", "某某区应急管理局")
         self.SITE_ICP = env.get("QUIZAPP_SITE_ICP", "")
         self.SITE_PSB = env.get("QUIZAPP_SITE_PSB", "")
+        self.SITE_URL = env.get("QUIZAPP_SITE_URL", "")  # https://aq.example.gov.cn: absolute URLs never follow the Host header
         redis_url = env.get("QUIZAPP_REDIS_URL")
         if redis_url:
             self.RATELIMIT_STORAGE_URI = redis_url

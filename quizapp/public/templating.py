@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from quizapp.core.timeutil import format_local, isoformat
+from quizapp.core.urls import absolute_url
 from quizapp.laws.texts import format_citation
 from quizapp.privacy.phone import mask_name
 
@@ -25,13 +26,14 @@ def format_points(value: float | None) -> str:
 
 
 def register(app: Flask) -> None:
-    """Add filters ``localtime``, ``isotime``, ``duration``, ``points``, ``citation`` and the site context."""
+    """Add filters ``localtime``, ``isotime``, ``duration``, ``points``, ``citation``, the global ``absolute_url`` and the site context."""
     app.add_template_filter(format_local, "localtime")
     app.add_template_filter(isoformat, "isotime")
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(format_points, "points")
     app.add_template_filter(format_citation, "citation")
     app.add_template_filter(mask_name, "mask_name")
+    app.add_template_global(absolute_url, "absolute_url")
 
     @app.context_processor
     def site_context():

@@ -7,16 +7,19 @@ so a scheduled item enters the feed and sitemap at its ``publish_at``.
 from __future__ import annotations
 
 import io
+from datetime import datetime, time
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 import segno
 from feedgen.feed import FeedGenerator
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from quizapp.core.timeutil import utcnow
+from quizapp.core.urls import absolute_url, external_url_for, site_root
 from quizapp.extensions import db
 from quizapp.publicity import bp
 from quizapp.publicity.kinds import KINDS, KINDS_BY_SLUG
@@ -34,10 +37,10 @@ def build_feed(kind_name: str | None = None) -> bytes:
     """Return the Atom document (UTF-8 bytes) of the newest visible items, of one kind or all."""
     site = current_app.config["SITE_NAME"]
     kind = KINDS.get(kind_name) if kind_name else None
-    self_url = request.url
-    home = url_for("publicity.warnings" if kind_name == "warning" else "public.home", _external=True)
+    self_url = absolute_url(request.path)
+    home = external_url_for("publicity.warnings" if kind_name == "warning" else "public.home")
     if kind and kind.name != "warning":
-        home = url_for("publicity.list_page", slug=kind.slug, _external=True)
+        home = external_url_for("publicity.list_page", slug=kind.slug)
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(f"{kind.label} - {site}" if kind else site)
@@ -56,11 +59,14 @@ def build_feed(kind_name: str | None = None) -> bytes:
         entry.link(href=url)
         entry.summary(item.summary or item.title)
         entry.published(_when(item))
-        entry.updated(max(_when(item), item.updated_at))
+        entry.updated(_when(item))
     return feed.atom_str(pretty=True)
 
 
-def _when(item: Item):
+def _when(item: Item) -> datetime:
+    """Return the item's own date (case, penalty, warning or news date) as local midnight; else when it was published."""
+    if item.dated is not None:
+        return datetime.combine(item.dated, time(), ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
     return item.published_at or item.publish_at or item.created_at
 
 
@@ -78,7 +84,7 @@ def kind_feed(slug: str):
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """The sitemap: home, list pages and every visible item (``lastmod`` its last change)."""
+    """The sitemap: home, list pages and every visible item (``lastmod`` the item's own date)."""
     ElementTree.register_namespace("", SITEMAP_NS)
     root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
 
@@ -88,12 +94,12 @@ def sitemap():
         if lastmod is not None:
             ElementTree.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.date().isoformat()
 
-    add(url_for("public.home", _external=True))
+    add(external_url_for("public.home"))
     for kind in KINDS.values():
         endpoint = ("publicity.warnings", {}) if kind.name == "warning" else ("publicity.list_page", {"slug": kind.slug})
-        add(url_for(endpoint[0], _external=True, **endpoint[1]))
+        add(external_url_for(endpoint[0], **endpoint[1]))
     for item in db.session.scalars(visible_items()):
-        add(item_path(item, external=True), max(_when(item), item.updated_at))
+        add(item_path(item, external=True), _when(item))
     body = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype="application/xml")
 
@@ -125,7 +131,7 @@ def qr():
     SVG by default; PNG with ``format=png``. ``scale`` is the module size in pixels (1–20).
     """
     path = same_site_path(request.args.get("path"))
-    url = request.host_url.rstrip("/") + path
+    url = site_root() + path
     code = segno.make(url, error="m", micro=False)
     scale = min(max(request.args.get("scale", 4, type=int) or 4, 1), QR_MAX_SCALE)
     buffer = io.BytesIO()

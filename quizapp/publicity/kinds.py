@@ -17,7 +17,7 @@ from datetime import date
 
 from quizapp.content.banks import ContentError
 from quizapp.laws.texts import SHORT_NAMES, format_citation
-from quizapp.privacy.phone import mask_name
+from quizapp.privacy.names import scrub_name, surname_pseudonym
 from quizapp.publicity.rendering import plain_text
 from quizapp.search.tokens import search_text
 
@@ -180,7 +180,7 @@ class CaseKind(Kind):
 
 @dataclass(frozen=True)
 class PenaltyDisclosure:
-    """行政处罚公示: one published administrative penalty decision (a person's name is masked)."""
+    """行政处罚公示: one published administrative penalty decision (a person is named ``王某``)."""
 
     decision_no: str
     date: date
@@ -201,7 +201,7 @@ class PenaltyKind(Kind):
     per_page = 20
 
     def parse(self, meta, body, where):
-        """Validate the decision number and amount; mask a natural person's name before it is stored."""
+        """Validate the decision number and amount; replace a natural person's name by ``王某`` in every field before it is stored."""
         number = str(_require(meta, "decision_no", where))
         if not DECISION_NUMBER.match(number):
             raise ContentError(f"{where}: decision_no {number!r} is not like (长)应急罚〔2023〕12号")
@@ -212,10 +212,10 @@ class PenaltyKind(Kind):
         amount = meta.get("amount_yuan", 0)
         if not isinstance(amount, int) or amount < 0:
             raise ContentError(f"{where}: amount_yuan must be a whole number of yuan")
-        return {
+        content = {
             "decision_no": number,
             "date": _date(meta, "date", where),
-            "party": mask_name(party) if party_type == "person" else party,  # 个人信息保护法: never store the full name
+            "party": party,
             "party_type": party_type,
             "industry": str(_require(meta, "industry", where)),
             "violation_type": str(_require(meta, "violation_type", where)),
@@ -224,6 +224,10 @@ class PenaltyKind(Kind):
             "amount_yuan": amount,
             "violation": body.strip() or str(_require(meta, "violation", where)),
         }
+        if party_type == "person":  # 个人信息保护法: the full name is never stored, in any field
+            pseudonym = surname_pseudonym(party)
+            content = {key: scrub_name(value, party, pseudonym) if isinstance(value, str) else value for key, value in content.items()}
+        return content
 
     def listing(self, content):
         """Party and violation type as the title; the violation type is the filter category."""

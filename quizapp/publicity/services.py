@@ -51,7 +51,12 @@ class Page:
 
 
 def list_items(kind: Kind, page: int = 1, filters: Filters | None = None, now: datetime | None = None) -> Page:
-    """Return page *page* (1-based) of the visible items of *kind* at *now* (UTC), filtered."""
+    """Return page *page* (1-based; below 1 is the first) of the visible items of *kind* at *now* (UTC), filtered.
+
+    Raises:
+        NotFound: for a page past the last (checked before the query, so no huge offset reaches SQL).
+
+    """
     filters = filters or Filters()
     query = visible_items(kind.name, now)
     if filters.year:
@@ -62,6 +67,8 @@ def list_items(kind: Kind, page: int = 1, filters: Filters | None = None, now: d
         query = query.where(Item.category == filters.category)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = max(1, page)
+    if page > max(1, -(-total // kind.per_page)):
+        raise NotFound("没有这一页。")
     items = db.session.scalars(query.limit(kind.per_page).offset((page - 1) * kind.per_page).options(LIVE)).all()
     return Page([(item, kind.view(item.live_revision.content)) for item in items], total, page, kind.per_page)
 

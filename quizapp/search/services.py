@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from quizapp.core.errors import NotFound
 from quizapp.core.timeutil import utcnow
 from quizapp.search.registry import SOURCES, Document
 from quizapp.search.tokens import normalise, parse_query
@@ -46,7 +47,11 @@ def search(raw_query: str, page: int = 1, per_page: int = 20, now: datetime | No
     """Search every registered source for *raw_query* as seen at *now* (UTC); return page *page*.
 
     Ranking: documents whose title contains more query words first, then more occurrences
-    in the body, then the newer date. An empty query returns no hits.
+    in the body, then the newer date. An empty query returns no hits. A page below 1 is the first.
+
+    Raises:
+        NotFound: for a page past the last.
+
     """
     query = parse_query(raw_query)
     if query.is_empty:
@@ -55,6 +60,8 @@ def search(raw_query: str, page: int = 1, per_page: int = 20, now: datetime | No
     documents = [doc for source in SOURCES.values() for doc in source.find(query, now, PER_SOURCE_LIMIT)]
     documents.sort(key=lambda doc: _rank(doc, query.terms), reverse=True)
     page = max(1, page)
+    if page > max(1, -(-len(documents) // per_page)):
+        raise NotFound("没有这一页。")
     chosen = documents[(page - 1) * per_page : page * per_page]
     hits = [Hit(highlight(doc.title, query.terms), snippet(doc.text, query.terms), doc.url, doc.kind_label, doc.dated) for doc in chosen]
     return SearchResult(hits, len(documents), page, per_page)

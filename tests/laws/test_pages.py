@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from quizapp.laws.services import import_law_file
+from tests.conftest import ROOT
 from tests.laws.factories import SAFETY_LAW, SAMPLE_2020, SAMPLE_2022
 
 
@@ -85,3 +86,19 @@ def test_the_print_view_has_the_whole_text_without_practice(client, library):
     page = client.get(f"/laws/{SAFETY_LAW}/print").get_data(as_text=True)
     assert page.count('class="law-label"') == 119
     assert page.count("law-chapter") == 7 and "练一练" not in page
+
+
+def test_the_print_view_has_a_print_button_without_inline_script_and_a_way_back(client, library):
+    page = client.get(f"/laws/{SAFETY_LAW}/print").get_data(as_text=True)
+    assert 'data-print' in page and 'src="/static/print.js"' in page
+    assert "onclick" not in page and "<script>" not in page
+    assert f'href="/laws/{SAFETY_LAW}"' in page and "返回" in page
+    script = client.get("/static/print.js")
+    assert script.status_code == 200 and b"window.print()" in script.data
+    script.close()
+
+
+def test_print_css_hides_the_site_nav_and_the_print_controls():
+    css = (ROOT / "quizapp" / "static" / "site.css").read_text(encoding="utf-8")
+    print_rules = css.split("@media print", 1)[1].split("}", 1)[0]
+    assert ".site-nav" in print_rules and ".print-controls" in print_rules

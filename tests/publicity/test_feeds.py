@@ -59,3 +59,14 @@ HOSTILE_PATHS = ["https://evil.example/", "//evil.example/x", "/\\evil.example",
 @pytest.mark.parametrize("path", HOSTILE_PATHS)
 def test_qr_codes_refuse_other_sites_and_unknown_paths(client, path):
     assert client.get("/qr", query_string={"path": path}).status_code == 400
+
+
+def test_feed_and_sitemap_dates_are_the_items_own_dates_not_the_sync_time(client, make_item, pub_clock):
+    # published (synced) on 2026-06-01; the news itself is dated 2025-03-15
+    item = make_item(title="旧闻", content={"title": "旧闻", "date": "2025-03-15", "event": "", "body": "正文"})
+    entry = ElementTree.fromstring(client.get("/feed.xml").data).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}published").startswith("2025-03-15")
+    assert entry.findtext(f"{ATOM}updated").startswith("2025-03-15")
+    root = ElementTree.fromstring(client.get("/sitemap.xml").data)
+    lastmod = {node.findtext(f"{SITEMAP}loc"): node.findtext(f"{SITEMAP}lastmod") for node in root.findall(f"{SITEMAP}url")}
+    assert lastmod[f"http://localhost/news/{item.uid}"] == "2025-03-15"

@@ -34,7 +34,38 @@ def test_lists_paginate(client, loaded):
     assert len(set(links(first, "/qa/"))) == 10 and 'rel="next"' not in first
     penalties = client.get("/penalties").get_data(as_text=True)
     assert len(set(links(penalties, "/penalties/"))) == 10
-    assert client.get("/qa?page=2").status_code == 200 and not links(client.get("/qa?page=2").get_data(as_text=True), "/qa/")
+    assert client.get("/penalties?page=2").status_code == 404  # 10 penalties: one page of 20
+
+
+@pytest.mark.parametrize("page", ["2", "3", "99999999999999999999999", "9" * 400])
+def test_a_page_past_the_last_is_a_404_and_a_huge_number_never_reaches_sql(client, loaded, page):
+    assert client.get(f"/qa?page={page}").status_code == 404  # 10 questions: one page
+
+
+@pytest.mark.parametrize("page", ["999", "99999999999999999999999"])
+def test_a_search_page_past_the_last_is_a_404(client, loaded, page):
+    assert client.get(f"/search?q=安全&page={page}").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "-5", "x", ""])
+def test_a_page_below_one_or_not_a_number_is_the_first(client, loaded, page):
+    response = client.get(f"/qa?page={page}")
+    assert response.status_code == 200 and len(set(links(response.get_data(as_text=True), "/qa/"))) == 10
+
+
+def test_the_last_page_of_search_results_is_shown(client, loaded):
+    first = client.get("/search?q=安全").get_data(as_text=True)
+    last = re.search(r"第 1 / (\d+) 页", first)
+    assert last, "the query has more than one page"
+    page = client.get(f"/search?q=安全&page={last.group(1)}").get_data(as_text=True)
+    assert f"第 {last.group(1)} / {last.group(1)} 页" in page
+
+
+def test_news_is_in_the_navigation_and_the_home_block_links_to_more(client, loaded):
+    page = client.get("/").get_data(as_text=True)
+    assert '<a href="/news">工作动态</a>' in page
+    assert '<a href="/news">更多动态 ›</a>' in page
+    assert 'href="/news" aria-current="page">工作动态</a>' in client.get("/news").get_data(as_text=True)
 
 
 def test_penalties_filter_by_year_industry_and_violation(client, loaded):
@@ -48,7 +79,7 @@ def test_penalties_filter_by_year_industry_and_violation(client, loaded):
 
 def test_a_penalty_page_shows_the_decision_and_masks_a_person(client, loaded):
     page = client.get("/penalties/penalty-2025-062").get_data(as_text=True)
-    assert "(长)应急罚〔2025〕62号" in page and "王**" in page and "王建国" not in page and "5,000 元" in page
+    assert "(长)应急罚〔2025〕62号" in page and "王某" in page and "王建国" not in page and "5,000 元" in page
     assert "《安全生产法》第九十九条" in page
 
 
