@@ -13,6 +13,7 @@ from quizapp.laws import bp, services
 from quizapp.laws.citations import citation_link, citation_url
 from quizapp.practice import services as practice
 from quizapp.practice.forms import practice_form
+from quizapp.practice.learner import learner_key
 
 bp.add_app_template_filter(citation_link, "citation_link")
 bp.add_app_template_global(citation_url, "citation_url")
@@ -63,7 +64,7 @@ def _article_page(slug: str, number: int, suffix: int):
     item = services.get_article(version, number, suffix)
     previous, following = services.neighbours(item)
     questions = practice.questions_on([item]) if not version.is_superseded else []
-    first = practice.present(questions[0]) if questions else None
+    first = practice.present(questions[0], learner_key()) if questions else None
     return render_template(
         "laws/article.html",
         law=version.law,

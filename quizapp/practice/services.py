@@ -43,15 +43,31 @@ class Feedback:
     articles: list[tuple[dict, LawArticle | None]]
     learner_key: str
     in_mistake_book: bool
+    question: dict
 
 
-def present(version: QuestionVersion) -> dict:
+def option_order(version: QuestionVersion, learner_key: str | None) -> list[str]:
+    """Return the option ids of *version* in the order shown to the holder of *learner_key*.
+
+    ``random.Random("<learner key>:<question uid>")`` shuffles the authored order, so a
+    learner sees the same order on every reload (and the feedback labels match), while
+    the key's letter differs between learners and between questions. A visitor without
+    a learner cookie (*learner_key* None) gets the order of the empty key.
+    """
+    order = [option["id"] for option in version.options]
+    random.Random(f"{learner_key or ''}:{version.question.uid}").shuffle(order)
+    return order
+
+
+def present(version: QuestionVersion, learner_key: str | None, order: list[str] | None = None) -> dict:
     """Return a question for answering, without its key.
 
     Shape: ``{version_id, uid, type, type_label, stem, blanks, options: [{id, label, text}]}``,
-    options in authoring order labelled A, B, C ….
+    options in :func:`option_order` for *learner_key* (or in *order*, a list of option ids,
+    when given) labelled A, B, C … as in competitions.
     """
-    labels = option_labels(len(version.options))
+    by_id = {option["id"]: option for option in version.options}
+    ids = order if order is not None and sorted(order) == sorted(by_id) else option_order(version, learner_key)
     return {
         "version_id": version.id,
         "uid": version.question.uid,
@@ -60,7 +76,8 @@ def present(version: QuestionVersion) -> dict:
         "stem": version.stem,
         "blanks": version.blank_count,
         "options": [
-            {"id": option["id"], "label": label, "text": option["text"]} for option, label in zip(version.options, labels, strict=True)
+            {"id": option_id, "label": label, "text": by_id[option_id]["text"]}
+            for option_id, label in zip(ids, option_labels(len(ids)), strict=True)
         ],
     }
 
@@ -167,21 +184,58 @@ def answer(version_id: int, raw: object, learner_key: str | None, now: datetime)
         db.session.add(MistakeBookEntry(learner_id=learner.id, question_id=version.question_id, created_at=now, last_wrong_at=now))
     elif not grade.is_correct:
         entry.record_wrong(now)
+    question = present(version, learner_key)  # as it was shown: the cookie's key before any new learner
+    labels = {option["id"]: option["label"] for option in question["options"]}
     feedback = Feedback(
         is_correct=grade.is_correct,
-        answer_text=answer_text(version.type, parsed, _labels(version)),
-        key_text=answer_text(version.type, version.key, _labels(version)),
+        answer_text=answer_text(version.type, parsed, labels),
+        key_text=answer_text(version.type, version.key, labels),
         explanation=version.explanation,
         articles=cited_articles(version.legal_basis),
         learner_key=learner.key,
         in_mistake_book=not grade.is_correct,
+        question=question,
     )
     db.session.commit()
     return feedback
 
 
-def _labels(version: QuestionVersion) -> dict[str, str]:
-    return {option["id"]: label for option, label in zip(version.options, option_labels(len(version.options)), strict=True)}
+def feedback_record(feedback: Feedback) -> dict:
+    """Return what the feedback page needs to show *feedback* again, as a small JSON-able dict.
+
+    Shape: ``{version_id, uid, option_order, is_correct, answer_text, key_text, in_mistake_book}``;
+    the question, 解析 and articles are read again by :func:`restore_feedback`.
+    """
+    question = feedback.question
+    return {
+        "version_id": question["version_id"],
+        "uid": question["uid"],
+        "option_order": [option["id"] for option in question["options"]],
+        "is_correct": feedback.is_correct,
+        "answer_text": feedback.answer_text,
+        "key_text": feedback.key_text,
+        "in_mistake_book": feedback.in_mistake_book,
+    }
+
+
+def restore_feedback(record: dict, learner_key: str | None) -> Feedback:
+    """Rebuild the :class:`Feedback` of a :func:`feedback_record` without grading again.
+
+    Raises:
+        NotFound: when the version is unknown or its question no longer active.
+
+    """
+    version = get_question_version(int(record["version_id"]))
+    return Feedback(
+        is_correct=bool(record["is_correct"]),
+        answer_text=str(record["answer_text"]),
+        key_text=str(record["key_text"]),
+        explanation=version.explanation,
+        articles=cited_articles(version.legal_basis),
+        learner_key=learner_key or "",
+        in_mistake_book=bool(record["in_mistake_book"]),
+        question=present(version, learner_key, order=list(record.get("option_order") or [])),
+    )
 
 
 def mistake_book(learner_key: str | None) -> list[QuestionVersion]:

@@ -1,8 +1,10 @@
 """Practice pages: 练一练 on an article or a chapter, the 错题本, 每日一题.
 
-Each page shows one question without its key (GET, ``?q=<uid>`` picks it) and
-answers a POST with the feedback: verdict, key, 解析 and the article text. The key
-reaches the page only in that answer to the learner's own POST.
+Each page shows one question without its key (GET, ``?q=<uid>`` picks it). A POST
+grades the answer, keeps its result in the session and redirects (303) to
+``?feedback=<uid>``, which shows the verdict, key, 解析 and the article text: so a
+reload shows the feedback again without grading (or counting a mistake) twice. The
+key reaches the page only through the learner's own answer.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import make_response, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
 
 from quizapp.core.errors import ValidationFailed
 from quizapp.core.timeutil import utcnow
@@ -18,6 +20,9 @@ from quizapp.laws import services as laws
 from quizapp.practice import bp, services
 from quizapp.practice.forms import PracticeForm, practice_form
 from quizapp.practice.learner import learner_key, remember_learner
+
+#: The session entry holding the learner's last practice answer (a :func:`services.feedback_record`).
+LAST_ANSWER = "practice_last_answer"
 
 
 @dataclass
@@ -83,10 +88,12 @@ def daily():
 def _practise(scope: Scope, empty: str = "暂无与此相关的题目。"):
     if request.method == "POST":
         return _answer(scope)
+    if "feedback" in request.args:
+        return _feedback(scope, request.args["feedback"])
     uids = [version.question.uid for version in scope.versions]
     wanted = request.args.get("q")
     index = uids.index(wanted) if wanted in uids else 0
-    question = services.present(scope.versions[index]) if scope.versions else None
+    question = services.present(scope.versions[index], learner_key()) if scope.versions else None
     form = practice_form(question) if question else None
     return render_template(
         "practice/question.html", scope=scope, question=question, form=form, position=index + 1, total=len(uids), empty=empty
@@ -98,10 +105,10 @@ def _answer(scope: Scope):
     if not form.validate_on_submit():
         raise ValidationFailed("提交无效，请返回刷新后重试")
     version = services.get_question_version(form.version_id)
-    question = services.present(version)
     try:
         feedback = services.answer(version.id, form.raw_answer(version.type), learner_key(), utcnow())
     except ValidationFailed as exc:
+        question = services.present(version, learner_key())
         form = practice_form(question, formdata=request.form)
         uids = [v.question.uid for v in scope.versions]
         position = uids.index(question["uid"]) + 1 if question["uid"] in uids else 1
@@ -109,19 +116,29 @@ def _answer(scope: Scope):
             "practice/question.html", scope=scope, question=question, form=form, position=position, total=len(uids), error=exc.message
         )
         return page, 422
-    following = services.next_uid(scope.versions, question["uid"])
-    page = render_template(
-        "practice/feedback.html",
-        scope=scope,
-        question=question,
-        feedback=feedback,
-        next_url=f"{scope.url}?{urlencode({'q': following})}" if following else None,
-        mistake_count=len(services.mistake_book(feedback.learner_key)),
-    )
-    response = make_response(page)
+    uid = feedback.question["uid"]
+    # "下一题" is taken from the list as it was before this answer (a right answer leaves the 错题本).
+    session[LAST_ANSWER] = {**services.feedback_record(feedback), "scope": scope.url, "next": services.next_uid(scope.versions, uid)}
+    response = redirect(f"{scope.url}?{urlencode({'feedback': uid})}", code=303)
     if feedback.learner_key != learner_key():
         remember_learner(response, feedback.learner_key)
     return response
+
+
+def _feedback(scope: Scope, uid: str):
+    record = session.get(LAST_ANSWER)
+    if not isinstance(record, dict) or record.get("scope") != scope.url or record.get("uid") != uid:
+        return redirect(f"{scope.url}?{urlencode({'q': uid})}")
+    feedback = services.restore_feedback(record, learner_key())
+    following = record.get("next")
+    return render_template(
+        "practice/feedback.html",
+        scope=scope,
+        question=feedback.question,
+        feedback=feedback,
+        next_url=f"{scope.url}?{urlencode({'q': following})}" if following else None,
+        mistake_count=len(services.mistake_book(learner_key())),
+    )
 
 
 def daily_practice() -> dict | None:
@@ -129,7 +146,7 @@ def daily_practice() -> dict | None:
     version = services.daily_question(services.local_day(utcnow()))
     if version is None:
         return None
-    question = services.present(version)
+    question = services.present(version, learner_key())
     return {"question": question, "form": practice_form(question), "action": url_for("practice.daily")}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from markupsafe import escape
 from sqlalchemy import select
@@ -271,3 +272,11 @@ def test_competition_page_offers_to_continue_the_open_attempt_instead_of_the_for
 
     assert f'href="/attempts/{attempt_id}/q/1"' in html
     assert 'name="phone"' not in html
+
+
+def test_the_competition_dates_each_stay_on_one_line_on_a_phone(client, competition):
+    html = client.get(f"/competitions/{competition.id}").get_data(as_text=True)
+    css = (Path(client.application.static_folder) / "site.css").read_text(encoding="utf-8")
+
+    assert html.count('<span class="date">') == (2 if competition.ends_at else 1)
+    assert ".date { white-space: nowrap; }" in css

@@ -57,7 +57,7 @@ def test_article_page_offers_its_questions_without_the_key(client, practice_libr
 
 def test_an_answer_gets_instant_feedback_with_key_explanation_and_article(client, practice_library):
     version = _on_article_28()[0]
-    response = client.post(PRACTICE_28, data=_fields(version, right=True))
+    response = client.post(PRACTICE_28, data=_fields(version, right=True), follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "回答正确" in page and "正确答案" in page and str(escape(version.explanation)) in page
@@ -85,7 +85,8 @@ def test_a_wrong_answer_enters_the_mistake_book_kept_by_a_long_lived_httponly_co
     version = _on_article_28()[0]
     response = client.post(PRACTICE_28, data=_fields(version, right=False))
     cookie = response.headers["Set-Cookie"]
-    assert "回答错误" in response.get_data(as_text=True) and "已收入错题本" in response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "回答错误" in page and "已收入错题本" in page
     assert cookie.startswith(f"{COOKIE_NAME}=") and "HttpOnly" in cookie and "Max-Age=63072000" in cookie
 
     book = client.get("/practice/mistakes").get_data(as_text=True)
@@ -110,7 +111,7 @@ def test_wrong_twice_counts_twice_and_one_right_answer_takes_it_out(client, prac
     client.post(PRACTICE_28, data=_fields(version, right=False))
     client.post("/practice/mistakes", data=_fields(version, right=False))
     assert db.session.scalar(select(MistakeBookEntry.wrong_count)) == 2
-    page = client.post("/practice/mistakes", data=_fields(version, right=True)).get_data(as_text=True)
+    page = client.post("/practice/mistakes", data=_fields(version, right=True), follow_redirects=True).get_data(as_text=True)
     assert "回答正确" in page and "错题本共 0 题" in page and _entries() == 0
     assert "错题本是空的" in client.get("/practice/mistakes").get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Learner)) == 1  # the same learner throughout
@@ -122,7 +123,8 @@ def test_every_question_type_is_graded_by_the_bank_graders(client, practice_libr
     for kind in ("single_choice", "multiple_choice", "true_false", "fill_blank"):
         question = db.session.scalar(select(Question).where(Question.type == kind).order_by(Question.uid).limit(1))
         for right in (True, False):
-            page = client.post("/practice/mistakes", data=_fields(question.current_version, right)).get_data(as_text=True)
+            response = client.post("/practice/mistakes", data=_fields(question.current_version, right), follow_redirects=True)
+            page = response.get_data(as_text=True)
             assert ("回答正确" if right else "回答错误") in page, (kind, right)
 
 
@@ -149,5 +151,5 @@ def test_the_daily_partial_shows_todays_question_without_the_key_and_takes_answe
         html = render_template_string('{% include "laws/_daily_question.html" %}')
     assert "每日一题" in html and str(escape(today.stem)) in html and 'action="/practice/daily"' in html
     assert str(escape(today.explanation)) not in html
-    feedback = client.post("/practice/daily", data=_fields(today, right=True)).get_data(as_text=True)
+    feedback = client.post("/practice/daily", data=_fields(today, right=True), follow_redirects=True).get_data(as_text=True)
     assert "回答正确" in feedback
