@@ -14,10 +14,21 @@ from quizapp.bank.formats import FORMATS, writable_formats
 bank_cli = AppGroup("bank", help="Question banks: import and export files.")
 
 
+def _category(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Normalise ``--category``: full-width ／ is /, each segment trimmed, empty segments dropped; all blank is a usage error."""
+    if value is None:
+        return None
+    segments = [segment.strip() for segment in value.replace("／", "/").split("/")]
+    path = "/".join(segment for segment in segments if segment)
+    if not path:
+        raise click.BadParameter("分类路径为空（应写作 A/B）", ctx=ctx, param=param)
+    return path
+
+
 @bank_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "format_name", type=click.Choice(list(FORMATS)), help="Default: detected from the content.")
-@click.option("--category", help="Parent category path (A/B) for the imported questions.")
+@click.option("--category", callback=_category, help="Parent category path (A/B) for the imported questions.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; report what would be imported.")
 @click.option("--partial", is_flag=True, help="Write the valid questions even when others have errors.")
 @click.option("--report", "report_format", type=click.Choice(["text", "json"]), default="text")
@@ -37,15 +48,19 @@ def import_command(file: Path, format_name: str | None, category: str | None, dr
 
 
 def _echo_text(report) -> None:
-    verb = "would import" if report.dry_run else "imported"
+    imported, updated = ("would import", "would update") if report.dry_run else ("imported", "updated")
     click.echo(
-        f"format {report.format}: {verb} {len(report.imported)}, duplicates {len(report.duplicates)}, "
-        f"skipped {len(report.skipped)}, errors {len(report.errors)}"
+        f"format {report.format}: {imported} {len(report.imported)}, {updated} {len(report.updated)}, "
+        f"duplicates {len(report.duplicates)}, skipped {len(report.skipped)}, errors {len(report.errors)}"
     )
+    for entry in report.updated:
+        click.echo(f"  line {entry.line}: {updated} {entry.uid} (new version)")
     for entry in report.duplicates:
         click.echo(f"  line {entry.line}: duplicate {entry.uid}: {entry.reason}")
     for issue in sorted(report.skipped, key=lambda issue: issue.line):
         click.echo(f"  line {issue.line}: skipped: {issue.message}")
+    for issue in sorted(report.warnings, key=lambda issue: issue.line):
+        click.echo(f"  line {issue.line}: warning: {issue.message}")
     for issue in sorted(report.errors, key=lambda issue: (issue.line, issue.column)):
         where = f"line {issue.line}" + (f", column {issue.column}" if issue.column else "")
         click.echo(f"  {where}: error: {issue.message}")
@@ -60,8 +75,13 @@ def export_command(format_name: str, file: Path) -> None:
     """Export the active bank to FILE; questions the format cannot hold are listed, not written."""
     from quizapp.bank.imports import export_bank
 
+    if not file.parent.is_dir():
+        raise click.BadParameter(f"目录不存在：{file.parent}", param_hint="FILE")
     content, count, left_out = export_bank(format_name)
-    file.write_bytes(content)
+    try:
+        file.write_bytes(content)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {file}：{exc.strerror or '写入失败'}") from None
     click.echo(f"exported {count} question(s) to {file}")
     for issue in left_out:
         click.echo(f"  left out {issue.message}")

@@ -3,7 +3,9 @@
 The readers and writers are in :mod:`quizapp.bank.formats`; this module owns
 the database side. Semantics (issue 3): skipped items and duplicates are not
 errors; any error means nothing is written unless ``partial``; ``dry_run``
-writes nothing and reports what the same run would import.
+writes nothing and reports what the same run would import. A question whose
+uid is in the bank with other content is an update (a new version; attempts
+keep the version they used); a file with no question in it is an error.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from quizapp.bank.formats import FORMATS, detect_format, get_format
-from quizapp.bank.formats.base import Issue, Item, fingerprint_of
+from quizapp.bank.formats.base import Issue, Item, comparable, fingerprint_of
 from quizapp.bank.formats.report import Entry, ImportReport
 from quizapp.bank.formats.text import join_category
 from quizapp.bank.models import Question, QuestionVersion
-from quizapp.bank.services import save_question
+from quizapp.bank.services import save_question, version_hash
 from quizapp.core.errors import ValidationFailed
 from quizapp.extensions import db
 
@@ -36,9 +38,13 @@ def import_bank(
 
     *format_name* is a key of :data:`~quizapp.bank.formats.FORMATS`, detected
     from the content when None. *category* (``A/B``) is the parent of the
-    categories in the file. A question is a duplicate when its uid exists, or
-    its fingerprint (normalised stem, options, key) equals that of an existing
-    question's current version or of an earlier question in the file.
+    categories in the file. A question whose uid exists is an update when its
+    content (the versioned fields) differs from the current version's, else a
+    duplicate; a new question is a duplicate when its fingerprint (normalised
+    stem, options, key) equals that of an existing question's current version
+    or of an earlier question in the file. A new question whose normalised
+    stem is an existing question's is imported with a warning (perhaps an
+    edited version without ids). Reading no question at all is an error.
 
     Raises:
         KeyError: for an unknown *format_name* (the CLI offers only known names).
@@ -52,41 +58,47 @@ def import_bank(
     result = get_format(name).read(data)
     report = ImportReport(format=name, skipped=list(result.skipped), dry_run=dry_run)
     report.errors = [Issue(0, f"{filename}：{issue.message}") if issue.line == 0 and filename else issue for issue in result.errors]
-    candidates = _without_duplicates(result.items, category, report)
+    if not result.items and not result.errors:
+        report.errors.append(Issue(0, f"{filename + '：' if filename else ''}文件中没有找到可导入的题目"))
+    candidates, updates = _without_duplicates(result.items, category, report)
     if report.errors and not partial:
         return report
     if dry_run:
-        report.imported = [Entry(item.line, item.data["uid"]) for item in candidates]
+        report.imported = [Entry(item.line, item.data["uid"]) for item in candidates if item.data["uid"] not in updates]
+        report.updated = [Entry(item.line, item.data["uid"]) for item in candidates if item.data["uid"] in updates]
         return report
-    report.imported = _write(candidates, report)
+    report.imported, report.updated = _write(candidates, report)
     if report.errors and not partial:
         db.session.rollback()
-        report.imported = []
+        report.imported, report.updated = [], []
         return report
     db.session.commit()
-    report.written = bool(report.imported)
+    report.written = bool(report.imported or report.updated)
     return report
 
 
-def _existing() -> tuple[set[str], dict[str, str]]:
-    """Return the uids in the bank and the fingerprints of current versions → uid (computed here: no column)."""
+def _existing() -> tuple[dict[str, str | None], dict[str, str], dict[str, str]]:
+    """Return the bank's uid → current content hash, fingerprint → uid and normalised stem → uid (computed here: no column)."""
+    version = QuestionVersion
     rows = db.session.execute(
-        select(Question.uid, QuestionVersion.type, QuestionVersion.stem, QuestionVersion.options, QuestionVersion.key).join(
-            QuestionVersion, Question.current_version_id == QuestionVersion.id, isouter=True
+        select(Question.uid, version.type, version.stem, version.options, version.key, version.content_hash).join(
+            version, Question.current_version_id == version.id, isouter=True
         )
     ).all()
-    uids = {row.uid for row in rows}
+    uids = {row.uid: row.content_hash for row in rows}
     fingerprints = {
         fingerprint_of({"type": row.type, "stem": row.stem, "options": row.options, "key": row.key}): row.uid for row in rows if row.type
     }
-    return uids, fingerprints
+    stems = {comparable(row.stem): row.uid for row in rows if row.stem}
+    return uids, fingerprints, stems
 
 
-def _without_duplicates(items: list[Item], category: str | None, report: ImportReport) -> list[Item]:
-    uids, fingerprints = _existing()
+def _without_duplicates(items: list[Item], category: str | None, report: ImportReport) -> tuple[list[Item], set[str]]:
+    """Return the questions to save (new ones and updates) and the uids among them that are updates."""
+    uids, fingerprints, stems = _existing()
     seen_uids: dict[str, int] = {}
     seen_fingerprints: dict[str, int] = {}
-    kept = []
+    kept, updates = [], set()
     for item in items:
         data = item.data
         data["category"] = join_category(category, data.get("category", ""))
@@ -95,37 +107,45 @@ def _without_duplicates(items: list[Item], category: str | None, report: ImportR
             continue
         digest = fingerprint_of(data)
         uid = data["uid"]
-        if uid in uids:
+        if uid in uids and uids[uid] == version_hash(data):
             reason = "题库中已有同编号的题目"
-        elif digest in fingerprints:
-            reason = f"与题库中的题目 {fingerprints[digest]} 内容相同"
         elif uid in seen_uids:
             reason = f"与本文件第{seen_uids[uid]}行的题目编号相同"
+        elif uid in uids:  # the same question, edited: a new version
+            seen_uids[uid], seen_fingerprints[digest] = item.line, item.line
+            kept.append(item)
+            updates.add(uid)
+            continue
+        elif digest in fingerprints:
+            reason = f"与题库中的题目 {fingerprints[digest]} 内容相同"
         elif digest in seen_fingerprints:
             reason = f"与本文件第{seen_fingerprints[digest]}行的题目内容相同"
         else:
             seen_uids[uid], seen_fingerprints[digest] = item.line, item.line
             kept.append(item)
+            if comparable(data["stem"]) in stems:
+                existing = stems[comparable(data["stem"])]
+                report.warnings.append(Issue(item.line, f"题干相同但答案或选项不同，可能是修改后的版本：已有题目 {existing}"))
             continue
         report.duplicates.append(Entry(item.line, uid, reason))
-    return kept
+    return kept, updates
 
 
-def _write(items: list[Item], report: ImportReport) -> list[Entry]:
-    """Save each question in its own savepoint, so a refused one can be reported and the rest kept."""
-    written = []
+def _write(items: list[Item], report: ImportReport) -> tuple[list[Entry], list[Entry]]:
+    """Save each question in its own savepoint, so a refused one can be reported and the rest kept; return created, updated."""
+    created, updated = [], []
     for item in items:
         try:
             with db.session.begin_nested():
-                save_question(item.data)
+                _, outcome = save_question(item.data)
                 db.session.flush()
         except ValidationFailed as exc:
             report.errors.append(Issue(item.line, exc.message))
-        except SQLAlchemyError as exc:
-            report.errors.append(Issue(item.line, f"数据库拒绝写入：{type(exc).__name__}"))
+        except SQLAlchemyError:
+            report.errors.append(Issue(item.line, "数据库拒绝写入：与已有数据冲突，或有内容超出长度限制"))
         else:
-            written.append(Entry(item.line, item.data["uid"]))
-    return written
+            (created if outcome == "created" else updated).append(Entry(item.line, item.data["uid"]))
+    return created, updated
 
 
 def bank_questions() -> list[dict]:

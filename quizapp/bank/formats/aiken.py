@@ -16,6 +16,7 @@ from quizapp.bank.formats.text import decode_or_report, fold_key
 
 _OPTION = re.compile(r"^([A-Z])[.)]\s*(.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*[:：]\s*(.*)$", re.IGNORECASE)
+_SNIFF = re.compile(r"^[ \t]*[A-Z][.)].*\n(?:[ \t]*\n)*[ \t]*(?i:ANSWER)[ \t]*[:：][ \t]*[A-Za-zＡ-Ｚａ-ｚ][ \t]*$", re.MULTILINE)
 
 
 class AikenFormat(BankFormat):
@@ -27,8 +28,11 @@ class AikenFormat(BankFormat):
     can_write = True
 
     def sniff(self, data: bytes, text: str | None) -> bool:
-        """Return whether some line is ``ANSWER: X`` right after an option line."""
-        return text is not None and bool(re.search(r"^[A-Z][.)].*\n\s*ANSWER\s*:\s*[A-Za-z]\s*$", text, re.MULTILINE))
+        """Return whether some line is an ANSWER line right after an option line, as :meth:`read` accepts them.
+
+        Like the reader: any case (``Answer: B``), a full-width colon or letter (``ANSWER：Ｂ``), indented lines.
+        """
+        return text is not None and bool(_SNIFF.search(text))
 
     def read(self, data: bytes) -> ReadResult:
         """Read questions; every Aiken question is single choice."""

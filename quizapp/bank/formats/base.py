@@ -15,6 +15,7 @@ import unicodedata
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
+from quizapp.bank.formats.markup import plain_text
 from quizapp.bank.models import QUESTION_TYPES
 from quizapp.content.banks import BLANK, option_public_id
 
@@ -22,7 +23,11 @@ MAX_OPTIONS = 8
 OPTION_LETTERS = "ABCDEFGH"
 #: Stable ids taken from a file (GIFT ``[id:…]``, Moodle ``idnumber``, an Excel ID column).
 STABLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")
+#: What a spreadsheet's ID column must hold to be an id rather than a sequence number (1, 2, 3 …).
+_SHEET_ID = re.compile(r"^(?=.*[a-z])[a-z0-9][a-z0-9-]{0,79}$")
 _SPACE = re.compile(r"\s+")
+#: Skip reason for a question with a picture: its stem would be unanswerable without it.
+PICTURE = "含图片，暂不支持"
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,24 @@ class FormatError(ValueError):
     """A parsed item cannot become a question; the message says why (in Chinese for staff)."""
 
 
-def _norm(text: str) -> str:
-    """Normalise text for fingerprints: NFKC, no whitespace, case folded."""
+class Skipped(Exception):  # noqa: N818 — a signal, like StopIteration, not a failure
+    """A parsed item is of a kind quizapp does not have; the message is the skip reason."""
+
+
+def sheet_id(raw: str) -> str | None:
+    """Return a spreadsheet ID cell as a uid, or None when it is a sequence number.
+
+    Banks number their rows 1, 2, 3 … in the 题目编号 column; taken as ids,
+    a second bank numbered the same way would be discarded as duplicates. Only
+    ``[a-z0-9][a-z0-9-]*`` with at least one letter (the content files' id
+    shape, which the Excel writer emits) is an id; anything else is ignored
+    and the fingerprint uid applies.
+    """
+    return raw if _SHEET_ID.match(raw or "") else None
+
+
+def comparable(text: str) -> str:
+    """Normalise text for fingerprints and comparisons: NFKC, no whitespace, case folded."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
@@ -89,8 +110,8 @@ def fingerprint(kind: str, stem: str, option_texts: list[str], key: object) -> s
     whitespace and case-folded, so a re-typed copy of a question is recognised.
     """
     if kind == "fill_blank":
-        key = [[_norm(alt) for alt in blank] for blank in key]
-    payload = {"type": kind, "stem": _norm(stem), "options": [_norm(text) for text in option_texts], "key": key}
+        key = [[comparable(alt) for alt in blank] for blank in key]
+    payload = {"type": kind, "stem": comparable(stem), "options": [comparable(text) for text in option_texts], "key": key}
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -129,18 +150,19 @@ def build_question(
     answers per ``____`` in the stem). Without a stable *uid* the uid is
     ``imp-`` + the first 16 hex digits of :func:`fingerprint`; option ids are
     ``option_public_id(uid, "a"|"b"|…)`` by position, as in the YAML format.
+    Text holding HTML tags becomes plain text (:func:`~quizapp.bank.formats.markup.plain_text`).
 
     Raises:
-        FormatError: for an empty stem or option, a wrong number of options or
+        FormatError: for an empty stem or option, options with the same text, a wrong number of options or
             correct answers, a blank count that does not match, or a bad id.
 
     """
-    stem = (stem or "").strip()
+    stem = plain_text(stem or "").strip()
     if kind not in QUESTION_TYPES:
         raise FormatError(f"未知题型 {kind}")
     if not stem:
         raise FormatError("题干为空")
-    options = [text.strip() for text in options or []]
+    options = [plain_text(text).strip() for text in options or []]
     key_by_position: object
     if kind in ("single_choice", "multiple_choice"):
         correct = sorted(set(correct or []))
@@ -148,6 +170,10 @@ def build_question(
             raise FormatError(f"选择题需要2到{MAX_OPTIONS}个选项，实有{len(options)}个")
         if not all(options):
             raise FormatError("有选项内容为空")
+        normalised = [comparable(text) for text in options]
+        for index, text in enumerate(options):
+            if normalised[index] in normalised[:index]:
+                raise FormatError(f"选项内容重复：{text}")
         if any(not 0 <= index < len(options) for index in correct):
             raise FormatError("答案指向不存在的选项")
         if kind == "single_choice" and len(correct) != 1:
@@ -160,7 +186,7 @@ def build_question(
             raise FormatError("判断题缺少答案（对/错）")
         options, key_by_position = [], answer
     else:
-        blanks = [[alt.strip() for alt in blank if alt.strip()] for blank in blanks or []]
+        blanks = [[plain_text(alt).strip() for alt in blank if plain_text(alt).strip()] for blank in blanks or []]
         if not blanks or not all(blanks):
             raise FormatError("填空题缺少答案")
         if stem.count(BLANK) != len(blanks):
@@ -184,12 +210,12 @@ def build_question(
         "stem": stem,
         "options": option_dicts,
         "key": key,
-        "explanation": (explanation or "").strip(),
-        "legal_basis": list(legal_basis or []),
+        "explanation": plain_text(explanation or "").strip(),
+        "legal_basis": [{**entry, "quote": plain_text(entry["quote"])} if entry.get("quote") else entry for entry in legal_basis or []],
         "points": points,
-        "category": category or "",
+        "category": plain_text(category or ""),
         "difficulty": difficulty,
-        "tags": list(tags or []),
+        "tags": [plain_text(tag) for tag in tags or []],
     }
 
 

@@ -35,24 +35,30 @@ class ExcelFormat(BankFormat):
         result = ReadResult()
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file; all mean the same to staff
-            result.error(0, f"不是有效的 Excel (.xlsx) 文件：{type(exc).__name__}")
+        except Exception:  # openpyxl raises many types for a damaged file; all mean the same to staff
+            result.error(0, "不是有效的 Excel (.xlsx) 文件：文件已损坏，或是旧版 .xls、加密的工作簿")
             return result
         try:
             sheets = []
             for sheet in workbook.worksheets:
                 rows = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
                 if any(map_header([cell_text(cell) for cell in cells]) for _, cells in rows[:20]):
-                    sheets.append(rows)
-        except Exception as exc:  # damaged sheet XML inside a valid zip
-            result.error(0, f"Excel 文件已损坏：{type(exc).__name__}")
+                    sheets.append((sheet.title, rows))
+        except Exception:  # damaged sheet XML inside a valid zip
+            result.error(0, "Excel 文件已损坏：有工作表无法读取")
             return result
         finally:
             workbook.close()
         if not sheets:
             result.error(1, "找不到表头：需要“题干”或“题目”等列名")
-        for rows in sheets:
-            read_rows(rows, result)
+        for title, rows in sheets:
+            sheet_result = ReadResult()
+            read_rows(rows, sheet_result)
+            result.items.extend(sheet_result.items)
+            if len(sheets) > 1:  # the row number alone is ambiguous: name the sheet
+                sheet_result = _in_sheet(sheet_result, title)
+            result.errors.extend(sheet_result.errors)
+            result.skipped.extend(sheet_result.skipped)
         return result
 
     def write(self, questions: list[dict]) -> tuple[bytes, list[Issue]]:
@@ -105,10 +111,22 @@ class CsvFormat(BankFormat):
                 rows.append((line, cells))
                 line = reader.line_num + 1
         except csv.Error as exc:
-            result.error(reader.line_num, f"CSV 格式错误：{exc}")
+            line = reader.line_num or 1
+            if "field limit" in str(exc):
+                result.error(line, f"CSV 格式错误：第{line}行的单元格过长（超过{csv.field_size_limit()}个字符），可能是引号没有配对")
+            else:
+                result.error(line, f"CSV 格式错误：第{line}行的引号没有配对或含有无法读取的字符")
             return result
         read_rows(rows, result)
         return result
+
+
+def _in_sheet(result: ReadResult, title: str) -> ReadResult:
+    """Return *result*'s errors and skipped items with ``工作表「title」第N行：`` before each message."""
+    named = ReadResult()
+    named.errors = [Issue(issue.line, f"工作表「{title}」第{issue.line}行：{issue.message}", issue.column) for issue in result.errors]
+    named.skipped = [Issue(issue.line, f"工作表「{title}」第{issue.line}行：{issue.message}") for issue in result.skipped]
+    return named
 
 
 def _zip_has(data: bytes, member: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizapp.bank.formats.base import build_question
-from quizapp.bank.formats.text import html_to_text
+from quizapp.bank.formats.markup import html_to_text
 from quizapp.content.banks import BLANK
 
 #: Weights that sum to 100 within this tolerance describe "all correct options are needed".

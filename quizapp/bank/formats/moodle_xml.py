@@ -4,8 +4,10 @@
 the category of those that follow (``$course$/A/B`` → ``A/B``). Read:
 multichoice (``<single>`` and ``fraction`` weights), truefalse, shortanswer,
 numerical; every other type is skipped with its line. ``idnumber`` becomes the
-uid, ``defaultgrade`` the points, ``generalfeedback`` the explanation, ``tags``
-the tags. HTML text is sanitised to plain text with nh3; the writer uses
+uid, ``defaultgrade`` the points (except 1, Moodle's default on every question,
+which means none were set), ``generalfeedback`` the explanation, ``tags`` the
+tags. A question with a picture (``<img>``, ``@@PLUGINFILE@@``, ``<file>``) is
+skipped: its stem would be unanswerable without it. HTML text is sanitised to plain text with nh3; the writer uses
 ``format="plain_text"`` so text comes back exactly as written.
 """
 
@@ -17,7 +19,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 — writing only; parsing goes 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from quizapp.bank.formats.base import BankFormat, FormatError, Issue, Item, ReadResult, correct_indexes
+from quizapp.bank.formats.base import PICTURE, BankFormat, FormatError, Issue, Item, ReadResult, correct_indexes
 from quizapp.bank.formats.moodle_model import Choice, MoodleQuestion, plain, to_question
 from quizapp.bank.formats.text import category_path, decode_or_report, normalize
 
@@ -67,10 +69,10 @@ class MoodleXmlFormat(BankFormat):
             root = fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
         except ParseError as exc:
             line, column = getattr(exc, "position", (0, 0))
-            result.error(line, f"XML 格式错误：{exc}", column + 1)
+            result.error(line, f"XML 格式错误（第{line}行第{column + 1}列）：标签没有配对、字符不合法或文件不完整", column + 1)
             return result
-        except DefusedXmlException as exc:
-            result.error(0, f"XML 含有实体或外部引用，出于安全不予读取：{type(exc).__name__}")
+        except DefusedXmlException:
+            result.error(0, "XML 含有实体声明或外部引用，出于安全不予读取")
             return result
         if root.tag != "quiz":
             result.error(1, f"根元素应为 <quiz>，实为 <{root.tag}>")
@@ -87,10 +89,13 @@ class MoodleXmlFormat(BankFormat):
             if kind not in KINDS:
                 result.skip(line, f"quizapp 没有 Moodle 的 {kind or '未知'} 题型")
                 continue
+            if _has_picture(element):
+                result.skip(line, PICTURE)
+                continue
             try:
                 outcome = to_question(_parse(element, KINDS[kind], line, category))
                 if not isinstance(outcome, str):
-                    outcome["points"] = _number(_text(element, "defaultgrade") if element.find("defaultgrade") is not None else "", None)
+                    outcome["points"] = _points(element)
             except FormatError as exc:
                 result.error(line, str(exc))
                 continue
@@ -114,6 +119,31 @@ class MoodleXmlFormat(BankFormat):
             quiz.append(_question_element(question))
         ET.indent(quiz)
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n", issues
+
+
+def _points(element: ET.Element) -> float | None:
+    """Return ``defaultgrade``; 1 is Moodle's default on every question, so it means "not set" (None).
+
+    Per-question points override the competition's per-type points; a default
+    that nobody chose must not.
+    """
+    points = _number(_text(element, "defaultgrade") if element.find("defaultgrade") is not None else "", None)
+    return None if points == 1 else points
+
+
+def _has_picture(element: ET.Element) -> bool:
+    """Return whether the question text or an answer has a picture (``<file>``, ``<img``, ``@@PLUGINFILE@@``).
+
+    Feedback is not looked at: without its picture the question can still be answered.
+    """
+    for part in (element.find("questiontext"), *element.findall("answer")):
+        if part is None:
+            continue
+        if next(part.iter("file"), None) is not None:
+            return True
+        if any(re.search(r"<img\b|@@PLUGINFILE@@", node.text or "", re.IGNORECASE) for node in part.iter("text")):
+            return True
+    return False
 
 
 def _parse(element: ET.Element, kind: str, line: int, category: str) -> MoodleQuestion:

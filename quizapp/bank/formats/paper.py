@@ -5,8 +5,10 @@ the questions that follow; numbered stems (``1.`` ``1、`` ``12\t``, or Word's o
 list numbering) start a question; options ``A.`` ``A、`` ``A：`` ``(A)`` stand one
 or several to a line; the key is a line ``【答案】AB`` / ``答案：B`` or is written
 into the stem ``（ B ）`` / ``（√）``; ``解析：…`` / ``【解析】…`` is the explanation.
-Without a heading the type is inferred from the options and the key.
-Issues carry the text line, or for Word the paragraph number.
+Without a heading the type is inferred from the options and the key; a
+heading of a type quizapp does not have (``二、简答题``) skips its questions, as
+does a picture in a Word question. Issues carry the text line, or for Word
+the paragraph number.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import io
 import re
 import zipfile
 
-from quizapp.bank.formats.base import BankFormat, FormatError, Item, ReadResult, build_question
+from quizapp.bank.formats.base import PICTURE, BankFormat, FormatError, Item, ReadResult, build_question
 from quizapp.bank.formats.text import (
     answer_letters,
+    choice_kind,
     decode,
     decode_or_report,
     split_blank_answers,
@@ -26,6 +29,7 @@ from quizapp.bank.formats.text import (
     to_blanks,
     true_false_answer,
     type_from_name,
+    unsupported_type,
 )
 
 _HEADING = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
@@ -37,29 +41,34 @@ _KEY_IN_STEM = re.compile(r"[（(]\s*([A-Ha-hＡ-Ｈ]{1,8}|√|×|对|错|正确
 
 
 class _Draft:
-    def __init__(self, line: int, stem: str, kind: str | None):
-        self.line, self.stem, self.kind = line, stem, kind
+    def __init__(self, line: int, stem: str, kind: str | None, skip: str | None):
+        self.line, self.stem, self.kind, self.skip = line, stem, kind, skip
         self.options: list[str] = []
         self.answer: str | None = None
         self.explanation: list[str] = []
 
 
-def read_lines(lines: list[tuple[int, str]], result: ReadResult) -> None:
-    """Read ``(line number, text)`` pairs as a paper into *result*."""
+def read_lines(lines: list[tuple[int, str]], result: ReadResult, pictures: frozenset[int] = frozenset()) -> None:
+    """Read ``(line number, text)`` pairs as a paper into *result*; a question on a line in *pictures* is skipped."""
     section: str | None = None
+    section_skip: str | None = None
     draft: _Draft | None = None
     in_explanation = False
     for number, raw in lines:
         line = raw.strip()
         if not line:
+            if draft is not None and number in pictures:
+                draft.skip = draft.skip or PICTURE
             continue
         answer, explanation = _ANSWER.match(line), _EXPLANATION.match(line)
         if _HEADING.match(line) and not _STEM.match(line):
             _finish(draft, result)
             draft, in_explanation, section = None, False, type_from_name(line)
+            unsupported = None if section else unsupported_type(line)
+            section_skip = f"{unsupported}：quizapp 没有这种题型" if unsupported else None
         elif _STEM.match(line):
             _finish(draft, result)
-            draft, in_explanation = _Draft(number, strip_number(line), section), False
+            draft, in_explanation = _Draft(number, strip_number(line), section, section_skip), False
         elif draft is None:
             continue  # title, instructions, name and score boxes before the first question
         elif answer:
@@ -74,11 +83,16 @@ def read_lines(lines: list[tuple[int, str]], result: ReadResult) -> None:
             draft.options[-1] += line
         else:
             draft.stem += "\n" + line
+        if draft is not None and number in pictures:
+            draft.skip = draft.skip or PICTURE
     _finish(draft, result)
 
 
 def _finish(draft: _Draft | None, result: ReadResult) -> None:
     if draft is None:
+        return
+    if draft.skip:
+        result.skip(draft.line, draft.skip)
         return
     try:
         result.items.append(Item(draft.line, _question(draft)))
@@ -107,7 +121,7 @@ def _question(draft: _Draft) -> dict:
     correct = answer_letters(answer)
     if correct is None:
         raise FormatError(f"答案无法识别：{answer}（应为选项字母）")
-    return build_question(kind, stem, options=draft.options, correct=correct, explanation=explanation)
+    return build_question(choice_kind(kind, correct), stem, options=draft.options, correct=correct, explanation=explanation)
 
 
 def _infer(options: list[str], answer: str) -> str:
@@ -166,18 +180,20 @@ class DocxPaperFormat(BankFormat):
         result = ReadResult()
         try:
             document = docx.Document(io.BytesIO(data))
-            lines = []
+            lines, pictures = [], set()
             for number, element in enumerate(document.element.body.iter(qn("w:p")), start=1):
+                if _has_picture(element):
+                    pictures.add(number)
                 paragraph = Paragraph(element, document)
                 text = decode(paragraph.text.encode("utf-8"))
                 numbered = _has_numbering(element) or (paragraph.style is not None and _has_numbering(paragraph.style.element))
                 if numbered and text.strip() and not any(p.match(text) for p in (_STEM, _OPTION, _ANSWER, _EXPLANATION, _HEADING)):
                     text = f"{number}. {text}"  # Word's automatic numbering is not in the text
                 lines.extend((number, line) for line in text.split("\n"))
-        except Exception as exc:  # python-docx raises many types for a damaged file; all mean the same to staff
-            result.error(0, f"不是有效的 Word (.docx) 文件：{type(exc).__name__}")
+        except Exception:  # python-docx raises many types for a damaged file; all mean the same to staff
+            result.error(0, "不是有效的 Word (.docx) 文件：文件已损坏，或是旧版 .doc")
             return result
-        read_lines(lines, result)
+        read_lines(lines, result, frozenset(pictures))
         return result
 
 
@@ -186,3 +202,10 @@ def _has_numbering(element) -> bool:
     from docx.oxml.ns import qn
 
     return element.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+
+
+def _has_picture(element) -> bool:
+    """Return whether a paragraph holds a picture (DrawingML ``w:drawing`` or VML ``w:pict``/``w:object``)."""
+    from docx.oxml.ns import qn
+
+    return any(next(element.iter(qn(tag)), None) is not None for tag in ("w:drawing", "w:pict", "w:object"))

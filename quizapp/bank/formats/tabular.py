@@ -13,9 +13,10 @@ import math
 import re
 import unicodedata
 
-from quizapp.bank.formats.base import OPTION_LETTERS, FormatError, Item, ReadResult, build_question, correct_indexes
+from quizapp.bank.formats.base import OPTION_LETTERS, FormatError, Item, ReadResult, Skipped, build_question, correct_indexes, sheet_id
 from quizapp.bank.formats.text import (
     answer_letters,
+    choice_kind,
     is_numbered,
     join_blank_answers,
     normalize,
@@ -25,6 +26,7 @@ from quizapp.bank.formats.text import (
     to_blanks,
     true_false_answer,
     type_from_name,
+    unsupported_type,
 )
 from quizapp.laws.texts import article_label, article_number
 
@@ -51,6 +53,8 @@ WRITE_HEADER += ["正确答案", "解析", "分值", "难度", "分类", "标签
 TYPE_OUT = {"single_choice": "单选题", "multiple_choice": "多选题", "true_false": "判断题", "fill_blank": "填空题"}
 _CITATION = re.compile(r"《([^》]+)》\s*((?:第[零〇一二三四五六七八九十百千\d]+条[、，,和及\s]*)+)(?:[:：]?\s*“([^”]*)”)?")
 _TAG_SPLIT = re.compile(r"[,，、;；]")
+_NESTED_QUOTE = str.maketrans({"“": "‘", "”": "’"})
+_NESTED_TITLE = str.maketrans({"《": "〈", "》": "〉"})
 
 
 def cell_text(value: object) -> str:
@@ -119,6 +123,8 @@ def read_rows(rows: list[tuple[int, list]], result: ReadResult) -> None:
         first_row = group[0][0]
         try:
             result.items.append(Item(first_row, _question(group, columns, numbered)))
+        except Skipped as exc:
+            result.skip(first_row, str(exc))
         except FormatError as exc:
             result.error(first_row, str(exc), getattr(exc, "column", 0))
 
@@ -155,6 +161,9 @@ def _question(group: list[tuple[int, list[str]]], columns: dict[str, int], numbe
         index = columns.get(field)
         return cells[index] if index is not None and index < len(cells) else ""
 
+    unsupported = unsupported_type(get("type"))
+    if unsupported:
+        raise Skipped(f"{unsupported}：quizapp 没有这种题型")
     if not get("stem"):
         raise _column_error("题干为空", columns["stem"])
     options = _options(group, columns, get)
@@ -167,7 +176,7 @@ def _question(group: list[tuple[int, list[str]]], columns: dict[str, int], numbe
     if kind is None:
         raise _column_error(f"题型无法识别：{raw_type}", columns.get("type", 0))
     stem = strip_number(get("stem"), numbered)
-    fields = {"explanation": get("explanation"), "category": get("category"), "uid": get("uid") or None}
+    fields = {"explanation": get("explanation"), "category": get("category"), "uid": sheet_id(get("uid"))}
     fields["tags"] = [tag.strip() for tag in _TAG_SPLIT.split(get("tags")) if tag.strip()]
     if get("points"):
         try:
@@ -197,7 +206,7 @@ def _question(group: list[tuple[int, list[str]]], columns: dict[str, int], numbe
     correct = answer_letters(answer)
     if correct is None:
         raise _column_error(f"答案无法识别：{answer or '（空）'}（应为选项字母，如 A 或 ABD）", answer_column)
-    return build_question(kind, stem, options=options, correct=correct, **fields)
+    return build_question(choice_kind(kind, correct), stem, options=options, correct=correct, **fields)
 
 
 def _options(group, columns, get) -> list[str]:
@@ -257,10 +266,10 @@ def _row(question: dict, index: int) -> list | str:
         return "标签含有分隔符"
     basis = []
     for entry in question.get("legal_basis") or []:
-        if "》" in entry["law"] or "”" in (entry.get("quote") or ""):
-            return "法条依据含有《》或“”，无法写入一格"
-        quote = f"“{entry['quote']}”" if entry.get("quote") else ""
-        basis.append(f"《{entry['law']}》{article_label(int(entry['article']))}{quote}")
+        # The cell's own marks delimit law and quote; nested ones take the forms Chinese uses inside quotes.
+        law = entry["law"].translate(_NESTED_TITLE)
+        quote = f"“{entry['quote'].translate(_NESTED_QUOTE)}”" if entry.get("quote") else ""
+        basis.append(f"《{law}》{article_label(int(entry['article']))}{quote}")
     points = question.get("points")
     return [
         question["uid"],

@@ -9,11 +9,8 @@ Chinese punctuation.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
-
-import nh3
 
 from quizapp.bank.formats.base import OPTION_LETTERS
 from quizapp.content.banks import BLANK
@@ -61,25 +58,6 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
-_BLOCK_END = re.compile(r"<\s*(br\s*/?|/p|/div|/li|/h[1-6]|/tr)\s*>", re.IGNORECASE)
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def html_to_text(markup: str) -> str:
-    """Return the plain text of untrusted HTML, sanitised with nh3.
-
-    quizapp shows question text as escaped plain text, so an HTML stem keeps
-    its words and line breaks, and loses markup: nh3 removes every tag, drops
-    ``<script>``/``<style>`` with their content (so handlers and ``javascript:``
-    links go with their tags), then entities are decoded once.
-    """
-    marked = _BLOCK_END.sub("\n", markup)
-    cleaned = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"}, strip_comments=True)
-    text = html.unescape(cleaned).replace("\xa0", " ")
-    lines = [line.strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
 def category_path(raw: str) -> str:
     """Return a Moodle category path as ours: ``$course$/top/A/B`` → ``A/B``."""
     parts = [part.strip() for part in raw.strip().split("/")]
@@ -105,7 +83,9 @@ TYPE_NAMES = {
     "多选题": "multiple_choice",
     "多项选择": "multiple_choice",
     "多项选择题": "multiple_choice",
-    "不定项选择题": "multiple_choice",
+    "不定项": "choice",
+    "不定项选择": "choice",
+    "不定项选择题": "choice",
     "判断": "true_false",
     "判断题": "true_false",
     "是非题": "true_false",
@@ -123,11 +103,37 @@ _NUMBERED = re.compile(r"^\s*\d{1,4}\s*(?:[.．](?!\d)|[、)）]|\t)\s*")
 _SEPARATORS = re.compile(r"[\s,，、;；/|｜]+")
 
 
-def type_from_name(name: str) -> str | None:
-    """Return the question type for a Chinese type name (单选题, 是非题 …), or None."""
+#: Types quizapp does not have, as Chinese banks name them: skipped with their line, never read as fill_blank.
+_UNSUPPORTED = re.compile(
+    r"^(?:问答|简答|论述|案例|案例分析|分析|材料分析|名词解释|计算|综合|综合分析|情景分析|主观|连线|匹配|排序|作图|识图|画图|实操|作文|阅读理解)题?$"
+)
+
+
+def _type_key(name: str) -> str:
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
-    key = re.sub(r"^[一二三四五六七八九十]+[、.．]|[（(].*$", "", key)
+    return re.sub(r"^[一二三四五六七八九十]+[、.]|[(].*$", "", key)
+
+
+def type_from_name(name: str) -> str | None:
+    """Return the question type for a Chinese type name (单选题, 是非题 …), or None.
+
+    不定项选择题 gives ``"choice"``: single or multiple by the number of keys (:func:`choice_kind`).
+    """
+    key = _type_key(name)
     return TYPE_NAMES.get(key) or TYPE_NAMES.get(key.lower())
+
+
+def unsupported_type(name: str) -> str | None:
+    """Return the type name (简答题, 案例分析题 …) when it names a type quizapp does not have, else None."""
+    key = _type_key(name)
+    return key if _UNSUPPORTED.match(key) else None
+
+
+def choice_kind(kind: str, correct: list[int]) -> str:
+    """Resolve ``"choice"`` (不定项选择题): single_choice with exactly one key, multiple_choice with more."""
+    if kind != "choice":
+        return kind
+    return "single_choice" if len(correct) == 1 else "multiple_choice"
 
 
 _LOOSE_NUMBER = re.compile(r"^\s*\d{1,4}\s*[,，]?\s*(?=[^\d.．])")

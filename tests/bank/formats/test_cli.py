@@ -37,7 +37,7 @@ def test_errors_give_a_non_zero_exit_in_every_mode(runner):
 def test_text_report_names_duplicates_and_dry_run(runner):
     assert _import(runner, IMPORTS / "safety_crlf.aiken.txt").exit_code == 0
     result = _import(runner, IMPORTS / "safety_crlf.aiken.txt", "--dry-run")
-    assert result.exit_code == 0 and "would import 0, duplicates 2" in result.output
+    assert result.exit_code == 0 and "would import 0, would update 0, duplicates 2" in result.output
 
 
 def test_format_and_category_options(runner):

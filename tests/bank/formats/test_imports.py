@@ -67,7 +67,8 @@ def test_same_content_under_a_new_version_is_compared_with_the_current_version(d
     (question,) = [data for data in bank_questions() if data["uid"] == report.imported[0].uid]
     save_question({**question, "stem": "甲是什么？"})
     db.session.commit()
-    assert [entry.line for entry in import_bank(AIKEN_OK).duplicates] == [1, 6]  # uid still matches
+    again = import_bank(AIKEN_OK, dry_run=True)  # same uid, other content than the current version: an update
+    assert [entry.line for entry in again.updated] == [1] and [entry.line for entry in again.duplicates] == [6]
     changed = import_bank("甲是什么？\nA. 甲\nB. 乙\nANSWER: A\n".encode())
     assert changed.duplicates[0].reason == f"与题库中的题目 {question['uid']} 内容相同"
 
