@@ -18,7 +18,7 @@ from quizapp.bank.formats.base import Issue, Item, comparable, fingerprint_of
 from quizapp.bank.formats.report import Entry, ImportReport
 from quizapp.bank.formats.text import join_category
 from quizapp.bank.models import Question, QuestionVersion
-from quizapp.bank.services import save_question, version_hash
+from quizapp.bank.services import question_data, save_question, version_hash
 from quizapp.core.errors import ValidationFailed
 from quizapp.extensions import db
 
@@ -156,22 +156,7 @@ def bank_questions() -> list[dict]:
         .where(Question.is_active.is_(True))
         .order_by(Question.category, Question.uid)
     ).all()
-    return [
-        {
-            "uid": question.uid,
-            "type": version.type,
-            "stem": version.stem,
-            "options": version.options,
-            "key": version.key,
-            "explanation": version.explanation,
-            "legal_basis": version.legal_basis,
-            "points": version.points,
-            "category": question.category,
-            "difficulty": question.difficulty,
-            "tags": question.tags,
-        }
-        for question, version in rows
-    ]
+    return [question_data(question, version) for question, version in rows]
 
 
 def export_bank(format_name: str) -> tuple[bytes, int, list[Issue]]:

@@ -68,6 +68,17 @@ def save_question(data: dict) -> tuple[Question, str]:
     return question, outcome
 
 
+def question_data(question: Question, version: QuestionVersion) -> dict:
+    """Return *question* at *version* as the dict :func:`save_question` takes (its inverse)."""
+    return {
+        "uid": question.uid,
+        **{field: getattr(version, field) for field in VERSIONED_FIELDS},
+        "category": question.category,
+        "difficulty": question.difficulty,
+        "tags": question.tags,
+    }
+
+
 def drawable_pool() -> list[Candidate]:
     """Return every active question's current version as paper-builder candidates."""
     rows = db.session.execute(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from markupsafe import escape
 
-from quizapp.bank.services import save_question
+from quizapp.bank.services import question_data, save_question
 from quizapp.contests.presenters import review_items
 from quizapp.extensions import db
 from tests.contests.factories import (
@@ -25,19 +25,7 @@ from tests.contests.factories import (
 def _edit(version, **changes) -> None:
     """Save the question of *version* again with *changes* (a new version) and commit."""
     question = version.question
-    data = {
-        "uid": question.uid,
-        "type": version.type,
-        "stem": version.stem,
-        "options": version.options,
-        "key": version.key,
-        "explanation": version.explanation,
-        "legal_basis": version.legal_basis,
-        "points": version.points,
-        "category": question.category,
-        "difficulty": question.difficulty,
-        "tags": question.tags,
-    }
+    data = question_data(question, version)
     data.update(changes)
     save_question(data)
     db.session.commit()
