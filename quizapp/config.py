@@ -101,7 +101,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    """PostgreSQL; refuses to start without its keys and database URL."""
+    """PostgreSQL; refuses to start without its keys, database URL and canonical site URL."""
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
@@ -114,6 +114,7 @@ class ProductionConfig(Config):
                 ("QUIZAPP_DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
                 ("QUIZAPP_SECRET_KEY", self.SECRET_KEY),
                 ("QUIZAPP_PII_KEY", self.PII_KEY),
+                ("QUIZAPP_SITE_URL", self.SITE_URL),  # feeds, sitemap and QR posters must not follow the Host header
             )
             if not value
         ]

@@ -11,7 +11,7 @@ from quizapp import config as settings  # a module import: pytest would try to c
 from quizapp import create_app
 from quizapp.config import ConfigError, DevelopmentConfig, ProductionConfig, load_config
 
-REQUIRED = ("QUIZAPP_DATABASE_URL", "QUIZAPP_SECRET_KEY", "QUIZAPP_PII_KEY")
+REQUIRED = ("QUIZAPP_DATABASE_URL", "QUIZAPP_SECRET_KEY", "QUIZAPP_PII_KEY", "QUIZAPP_SITE_URL")
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def test_production_with_its_variables_starts(bare_env, tmp_path):
     bare_env.setenv("QUIZAPP_DATABASE_URL", url)
     bare_env.setenv("QUIZAPP_SECRET_KEY", "s" * 48)
     bare_env.setenv("QUIZAPP_PII_KEY", pii_key)
+    bare_env.setenv("QUIZAPP_SITE_URL", "https://aq.example.gov.cn")
 
     app = create_app("production")
 
