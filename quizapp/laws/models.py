@@ -17,7 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from quizapp.core.timeutil import utcnow
 from quizapp.core.types import JSONDoc, UTCDateTime
 from quizapp.extensions import db
-from quizapp.laws.parser import cn_numeral, item_number
+from quizapp.laws.parser import article_label, cn_numeral, item_number
+from quizapp.search.fulltext import index_table
+from quizapp.search.tokens import search_text
 
 DIVISION_LABELS = {"part": "编", "chapter": "章", "section": "节"}
 
@@ -146,6 +148,8 @@ class LawArticle(db.Model):
 
     ``text`` holds the paragraphs (款) as written, one per line; items (项) are the
     lines starting ``（一）``/``(一)``. ``position`` orders articles in the text.
+    ``search_text`` holds the bigram tokens of :func:`article_title` and ``text`` for /search
+    (see :func:`article_search_text`); it is written on import.
     """
 
     __tablename__ = "law_article"
@@ -160,6 +164,7 @@ class LawArticle(db.Model):
     suffix: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column()
     text: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     part_id: Mapped[int | None] = mapped_column(ForeignKey("law_division.id", ondelete="SET NULL"))
     chapter_id: Mapped[int | None] = mapped_column(ForeignKey("law_division.id", ondelete="SET NULL"), index=True)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("law_division.id", ondelete="SET NULL"))
@@ -172,8 +177,7 @@ class LawArticle(db.Model):
     @property
     def label(self) -> str:
         """Return ``第二十八条`` or ``第三十六条之一``."""
-        base = f"第{cn_numeral(self.number)}条"
-        return f"{base}之{cn_numeral(self.suffix)}" if self.suffix else base
+        return article_label(self.number, self.suffix)
 
     @property
     def ref(self) -> str:
@@ -187,3 +191,19 @@ class LawArticle(db.Model):
             number = item_number(line)
             rows.append({"kind": "item" if number else "paragraph", "text": line, "item": number})
         return rows
+
+
+def article_title(short_name: str, number: int, suffix: int = 0) -> str:
+    """Return an article's title in search results: ``《安全生产法》第二十八条``."""
+    return f"《{short_name}》{article_label(number, suffix)}"
+
+
+def article_search_text(short_name: str, number: int, suffix: int, body: str) -> str:
+    """Return the ``search_text`` of an article: the tokens of its title and of its text."""
+    return search_text(article_title(short_name, number, suffix), body)
+
+
+#: Articles' ``search_text`` is indexed for /search: FTS5 on SQLite, a GIN index on PostgreSQL.
+ARTICLE_FTS = "law_article_fts"
+ARTICLE_GIN_INDEX = "ix_law_article_search_text"
+index_table(LawArticle.__table__, ARTICLE_FTS, ARTICLE_GIN_INDEX)

@@ -55,6 +55,12 @@ def cn_numeral(number: int) -> str:
     return cn2an.an2cn(number)
 
 
+def article_label(number: int, suffix: int = 0) -> str:
+    """Return an article's label: ``第二十八条``, or ``第三十六条之一`` for *suffix* 1."""
+    base = f"第{cn_numeral(number)}条"
+    return f"{base}之{cn_numeral(suffix)}" if suffix else base
+
+
 @dataclass
 class ParsedDivision:
     """A 编/章/节 heading: ``kind`` part|chapter|section, its number, label ``第二章`` and title."""

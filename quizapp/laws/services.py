@@ -19,7 +19,7 @@ from sqlalchemy import select
 from quizapp.core.errors import NotFound
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
-from quizapp.laws.models import Law, LawArticle, LawDivision, LawVersion
+from quizapp.laws.models import Law, LawArticle, LawDivision, LawVersion, article_search_text
 from quizapp.laws.parser import ParsedLaw, parse_law
 
 _YEAR_SUFFIX = re.compile(r"[-_]\d{4}$")
@@ -160,6 +160,7 @@ def _new_version(law: Law, parsed: ParsedLaw, digest: str, source_file: str) -> 
             suffix=article.suffix,
             position=position,
             text=article.text,
+            search_text=article_search_text(law.short_name, article.number, article.suffix, article.text),
             part=pick(article.part),
             chapter=pick(article.chapter),
             section=pick(article.section),
@@ -190,6 +191,18 @@ def list_laws() -> list[tuple[Law, LawVersion, int]]:
         .order_by(Law.title)
     ).all()
     return [(law, version, count) for law, version, count in rows]
+
+
+def current_articles() -> list[tuple[str, LawArticle]]:
+    """Return ``(law slug, article)`` for every article of every version in force, by law title then position (the sitemap)."""
+    rows = db.session.execute(
+        select(Law.slug, LawArticle)
+        .join(LawVersion, LawArticle.version_id == LawVersion.id)
+        .join(Law, LawVersion.law_id == Law.id)
+        .where(LawVersion.is_superseded.is_(False))
+        .order_by(Law.title, LawArticle.position)
+    ).all()
+    return [(slug, article) for slug, article in rows]
 
 
 def get_version(slug: str, number: int | None = None) -> LawVersion:

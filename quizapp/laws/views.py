@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+import quizapp.laws.searching  # noqa: F401  (registers the search source)
 from quizapp.laws import bp, services
 from quizapp.laws.citations import citation_link, citation_url
 from quizapp.practice import services as practice

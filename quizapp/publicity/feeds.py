@@ -21,6 +21,8 @@ from werkzeug.routing import RequestRedirect
 from quizapp.core.timeutil import utcnow
 from quizapp.core.urls import absolute_url, external_url_for, site_root
 from quizapp.extensions import db
+from quizapp.laws import services as laws
+from quizapp.laws.searching import article_path
 from quizapp.publicity import bp
 from quizapp.publicity.kinds import KINDS, KINDS_BY_SLUG
 from quizapp.publicity.links import item_path
@@ -84,7 +86,10 @@ def kind_feed(slug: str):
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """The sitemap: home, list pages and every visible item (``lastmod`` the item's own date)."""
+    """The sitemap: home, list pages, every visible item (``lastmod`` the item's own date) and the law library.
+
+    The library is ``/laws``, each law's contents and every article of the version in force.
+    """
     ElementTree.register_namespace("", SITEMAP_NS)
     root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
 
@@ -100,6 +105,11 @@ def sitemap():
         add(external_url_for(endpoint[0], **endpoint[1]))
     for item in db.session.scalars(visible_items()):
         add(item_path(item, external=True), _when(item))
+    add(external_url_for("laws.index"))
+    for law, _version, _count in laws.list_laws():
+        add(external_url_for("laws.toc", slug=law.slug))
+    for slug, article in laws.current_articles():
+        add(absolute_url(article_path(slug, article)))
     body = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype="application/xml")
 
