@@ -13,6 +13,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import selectinload
 
 from quizapp.core.errors import NotFound
+from quizapp.core.pagination import checked_page, page_count
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
 from quizapp.publicity.kinds import KINDS, Kind
@@ -47,7 +48,7 @@ class Page:
     @property
     def pages(self) -> int:
         """Return the number of pages (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def list_items(kind: Kind, page: int = 1, filters: Filters | None = None, now: datetime | None = None) -> Page:
@@ -66,9 +67,7 @@ def list_items(kind: Kind, page: int = 1, filters: Filters | None = None, now: d
     if filters.category:
         query = query.where(Item.category == filters.category)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    page = max(1, page)
-    if page > max(1, -(-total // kind.per_page)):
-        raise NotFound("没有这一页。")
+    page = checked_page(page, total, kind.per_page)
     items = db.session.scalars(query.limit(kind.per_page).offset((page - 1) * kind.per_page).options(LIVE)).all()
     return Page([(item, kind.view(item.live_revision.content)) for item in items], total, page, kind.per_page)
 

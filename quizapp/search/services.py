@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
-from quizapp.core.errors import NotFound
+from quizapp.core.pagination import checked_page, page_count
 from quizapp.core.timeutil import utcnow
 from quizapp.search.registry import SOURCES, Document
 from quizapp.search.tokens import normalise, parse_query
@@ -40,7 +40,7 @@ class SearchResult:
     @property
     def pages(self) -> int:
         """Return the number of pages (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def search(raw_query: str, page: int = 1, per_page: int = 20, now: datetime | None = None) -> SearchResult:
@@ -59,9 +59,7 @@ def search(raw_query: str, page: int = 1, per_page: int = 20, now: datetime | No
     now = now or utcnow()
     documents = [doc for source in SOURCES.values() for doc in source.find(query, now, PER_SOURCE_LIMIT)]
     documents.sort(key=lambda doc: _rank(doc, query.terms), reverse=True)
-    page = max(1, page)
-    if page > max(1, -(-len(documents) // per_page)):
-        raise NotFound("没有这一页。")
+    page = checked_page(page, len(documents), per_page)
     chosen = documents[(page - 1) * per_page : page * per_page]
     hits = [Hit(highlight(doc.title, query.terms), snippet(doc.text, query.terms), doc.url, doc.kind_label, doc.dated) for doc in chosen]
     return SearchResult(hits, len(documents), page, per_page)
