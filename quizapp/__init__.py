@@ -48,6 +48,7 @@ def register_middleware(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind db, migrations, CSRF and the rate limiter; tune SQLite for concurrent writers."""
+    from quizapp.accounts import access as accounts_access
     from quizapp.core.database import configure_sqlite
     from quizapp.extensions import csrf, db, limiter, migrate
 
@@ -55,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     limiter.init_app(app)
+    accounts_access.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
     _import_models()
@@ -68,6 +70,7 @@ def _migrations_dir():
 
 def _import_models() -> None:
     """Import every domain's models so metadata (and Alembic) sees all tables."""
+    import quizapp.accounts.models  # noqa: F401
     import quizapp.bank.models  # noqa: F401
     import quizapp.contests.models  # noqa: F401
     import quizapp.laws.models  # noqa: F401
@@ -77,6 +80,7 @@ def _import_models() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register each domain's blueprints (importing their routes first)."""
+    import quizapp.accounts.views  # noqa: F401
     import quizapp.api.views  # noqa: F401
     import quizapp.contests.api  # noqa: F401
     import quizapp.contests.views  # noqa: F401
@@ -87,13 +91,16 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.publicity.feeds  # noqa: F401
     import quizapp.publicity.views  # noqa: F401
     import quizapp.search.views  # noqa: F401
+    import quizapp.workspace.views  # noqa: F401
     from quizapp import api, contests, privacy, public, publicity, search
     from quizapp.extensions import csrf
 
     csrf.exempt(contests.api_bp)  # bearer-token API: no cookies, so no CSRF
     csrf.exempt(api.bp)
-    from quizapp import laws, practice
+    from quizapp import accounts, laws, practice, workspace
 
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(workspace.bp)
     app.register_blueprint(laws.bp)
     app.register_blueprint(practice.bp)
     for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):

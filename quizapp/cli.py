@@ -50,6 +50,7 @@ def scheduler_run() -> None:
 
 def register(app: Flask) -> None:
     """Add the command groups to *app*."""
+    from quizapp.accounts.cli import users_cli
     from quizapp.bank.cli import bank_cli
     from quizapp.contests.cli import contests_cli
     from quizapp.laws.cli import laws_cli
@@ -58,4 +59,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(contests_cli)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(laws_cli)

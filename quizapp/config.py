@@ -26,6 +26,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 7 * 24 * 3600
+    STAFF_IDLE_TIMEOUT_S = 30 * 60  # a staff session ends after 30 idle minutes
+    STAFF_LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"  # failed logins per account
+    STAFF_LOGIN_LIMIT_ADDRESS = "20 per 15 minutes"  # failed logins per address
     JSON_AS_ASCII = False
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

@@ -116,3 +116,39 @@ def synced(app, content_dir):
 
     sync_content(content_dir)
     return _db.session.scalar(select(Competition).where(Competition.slug == "aqsf-2026"))
+
+
+STAFF_PASSWORD = "Fjord-Lantern-2718"
+_staff_hashes: dict[str, str] = {}
+
+
+@pytest.fixture
+def make_staff(app):
+    """Return ``make_staff(*roles, username=None, password=STAFF_PASSWORD, display_name=None) -> StaffUser``."""
+    from quizapp.accounts.models import StaffUser
+    from quizapp.accounts.passwords import hash_password
+
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: str, username: str | None = None, password: str = STAFF_PASSWORD, display_name: str | None = None) -> StaffUser:
+        username = username or f"{'-'.join(roles) or 'staff'}{next(counter)}"
+        if password not in _staff_hashes:  # scrypt is slow on purpose: hash each test password once per run
+            _staff_hashes[password] = hash_password(password)
+        user = StaffUser(username=username, display_name=display_name or username, password_hash=_staff_hashes[password],
+                         roles=list(roles), is_active=True)  # fmt: skip
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as():
+    """Return ``login_as(client, user, password=STAFF_PASSWORD)``: log in through the real login form."""
+
+    def login(client, user, password: str = STAFF_PASSWORD) -> None:
+        response = client.post("/staff/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+    return login

@@ -43,6 +43,8 @@ def register(app: Flask) -> None:
 def _message(exc: HTTPException) -> str:
     if exc.code == 404:
         return "您访问的页面不存在或已被删除。"
+    if exc.code == 429 and any("\u4e00" <= ch <= "\u9fff" for ch in exc.description or ""):
+        return exc.description  # a limit with its own Chinese message (e.g. the staff login lockout)
     if exc.code == 429:
         return "您的操作过于频繁，请一分钟后返回上一页再试，已填写的内容不会丢失。"
     if exc.code == 400 and "CSRF" in (exc.description or ""):

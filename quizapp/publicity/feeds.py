@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, time
-from urllib.parse import urlsplit
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import segno
 from feedgen.feed import FeedGenerator
-from flask import Response, abort, current_app, request
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
+from flask import Response, current_app, request
 
 from quizapp.core.timeutil import utcnow
-from quizapp.core.urls import absolute_url, external_url_for, site_root
+from quizapp.core.urls import absolute_url, external_url_for, same_site_path, site_root
 from quizapp.extensions import db
 from quizapp.laws import services as laws
 from quizapp.laws.searching import article_path
@@ -112,26 +109,6 @@ def sitemap():
         add(absolute_url(article_path(slug, article)))
     body = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype="application/xml")
-
-
-def same_site_path(path: str | None) -> str:
-    """Return *path* if it is a path of this site that answers GET (``/cases/x?y=1``), else abort 400.
-
-    Refuses absolute and scheme-relative URLs (``https://…``, ``//host``), backslashes and
-    paths no route matches, so the QR endpoint never encodes a link to another site.
-    """
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or any(ord(c) < 32 for c in path):
-        abort(400)
-    parts = urlsplit(path)
-    if parts.scheme or parts.netloc:
-        abort(400)
-    try:
-        current_app.url_map.bind(request.host).match(parts.path, method="GET")
-    except RequestRedirect:
-        pass
-    except HTTPException:
-        abort(400)
-    return path
 
 
 @bp.get("/qr")

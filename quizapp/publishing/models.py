@@ -187,17 +187,26 @@ class Revision(db.Model):
 
 
 class AuditLog(db.Model):
-    """Who moved which item from which state to which, and when (UTC). Rows are never updated."""
+    """Who did what to which item or target, from which state to which, and when (UTC). Rows are never updated.
+
+    ``target`` names what is not a content item: ``"competition:5"``, ``"participant:12"``,
+    ``"user:3"``, ``"draw:2"``, ``"question:<uid>"``. ``actor`` is ``staff:<id>`` or ``system:<job>``.
+    """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_item", "item_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_item", "item_id", "at"),
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_target", "target", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
     item_id: Mapped[int | None] = mapped_column(ForeignKey("content_item.id", ondelete="SET NULL"))
     from_state: Mapped[str | None] = mapped_column(String(12))
     to_state: Mapped[str | None] = mapped_column(String(12))
+    target: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(String(300), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -60,3 +60,16 @@ def last_revision_by(item: Item, system: bool) -> Revision | None:
     """Return the newest revision of *item* written by a system actor (*system*) or by staff."""
     condition = Revision.actor.startswith("system:") if system else ~Revision.actor.startswith("system:")
     return db.session.scalar(select(Revision).where(Revision.item_id == item.id, condition).order_by(Revision.number.desc()).limit(1))
+
+
+def record_audit(actor: str, action: str, *, target: str | None = None, item: Item | None = None, detail: str = "",
+                 from_state: str | None = None, to_state: str | None = None, now: datetime | None = None) -> AuditLog:
+    """Add (do not commit) one audit row: *actor* (``staff:<id>`` / ``system:<job>``) did *action*.
+
+    *target* names a non-item subject (``"competition:5"``, ``"user:3"`` …); *detail* is cut to
+    300 characters. Returns the row.
+    """
+    entry = AuditLog(actor=actor, action=action[:40], target=target, item=item, detail=(detail or "")[:300],
+                     from_state=from_state, to_state=to_state, at=now or utcnow())  # fmt: skip
+    db.session.add(entry)
+    return entry
