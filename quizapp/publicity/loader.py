@@ -17,11 +17,13 @@ from pathlib import Path
 
 import frontmatter
 import yaml
+from sqlalchemy import select
 
 from quizapp.content.banks import ContentError
 from quizapp.core.timeutil import local_to_utc, utcnow
 from quizapp.extensions import db
 from quizapp.publicity.kinds import KINDS, Kind
+from quizapp.publishing.models import AuditLog, Item
 from quizapp.publishing.services import add_revision, content_hash, create_item, find_item, last_revision_by, revise_live
 
 SYNC_ACTOR = "system:content-sync"
@@ -174,4 +176,37 @@ def _sync_one(entry: ContentFile, now: datetime, report: PublicityReport) -> str
     if item.status == "scheduled" and entry.publish_at and item.publish_at != entry.publish_at:
         item.schedule(entry.publish_at, SYNC_ACTOR, now)
         outcome = "updated"
+    if _follow_file_status(item, entry, now):
+        outcome = "updated"
     return outcome
+
+
+def _follow_file_status(item: Item, entry: ContentFile, now: datetime) -> bool:
+    """Move *item* to the status its file now asks for; return whether it moved.
+
+    ``published`` takes a draft or in-review item live (or schedules it at ``publish_at``) and
+    brings back an item that content sync itself archived; ``draft`` archives a live or
+    scheduled item. An item that staff archived stays archived (their decision stands).
+    """
+    if entry.status == "published":
+        if item.status == "archived":
+            if _last_move_actor(item) != SYNC_ACTOR:
+                return False
+            item.restore(SYNC_ACTOR, now)
+        if item.status in ("draft", "in_review"):
+            if entry.publish_at:
+                item.schedule(entry.publish_at, SYNC_ACTOR, now)
+            else:
+                item.publish(SYNC_ACTOR, now)
+            return True
+        return False
+    if item.status in ("published", "scheduled"):
+        item.archive(SYNC_ACTOR, now)
+        return True
+    return False
+
+
+def _last_move_actor(item: Item) -> str | None:
+    return db.session.scalar(
+        select(AuditLog.actor).where(AuditLog.item_id == item.id, AuditLog.to_state == item.status).order_by(AuditLog.id.desc()).limit(1)
+    )

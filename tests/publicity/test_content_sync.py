@@ -91,3 +91,40 @@ def test_flask_content_sync_loads_publicity_with_the_rest(runner, app, pub_clock
     result = runner.invoke(args=["content", "sync"])
     assert result.exit_code == 0, result.output
     assert "cases: created 6" in result.output and "warnings: created 12" in result.output
+
+
+def test_a_file_moved_from_draft_to_published_goes_live(app, content, pub_clock, client):
+    path = content / "cases" / "2025-canyin-ranqi-baojing.md"
+    edit(path, "id: case-2025-restaurant-gas-alarm", "id: case-2025-restaurant-gas-alarm\nstatus: draft")
+    sync_publicity(content)
+    item = find_item("case-2025-restaurant-gas-alarm")
+    assert item.status == "draft"
+    edit(path, "status: draft", "status: published")
+    report = sync_publicity(content)
+    assert report.counts["cases"]["updated"] == 1
+    assert item.status == "published" and item.published_at is not None
+    assert [row.action for row in db.session.scalars(select(AuditLog).where(AuditLog.item_id == item.id).order_by(AuditLog.id))] == [
+        "create", "publish"
+    ]
+    assert sync_publicity(content).counts["cases"].get("updated", 0) == 0  # and stays put
+
+
+def test_a_file_moved_back_to_draft_takes_the_item_off_the_site_and_back(app, content, pub_clock):
+    path = content / "cases" / "2025-canyin-ranqi-baojing.md"
+    sync_publicity(content)
+    item = find_item("case-2025-restaurant-gas-alarm")
+    edit(path, "id: case-2025-restaurant-gas-alarm", "id: case-2025-restaurant-gas-alarm\nstatus: draft")
+    sync_publicity(content)
+    assert item.status == "archived"
+    edit(path, "status: draft", "status: published")
+    sync_publicity(content)
+    assert item.status == "published"
+
+
+def test_an_item_archived_by_staff_stays_archived(app, content, pub_clock):
+    sync_publicity(content)
+    item = find_item("case-2025-restaurant-gas-alarm")
+    item.archive("staff:3")
+    db.session.commit()
+    sync_publicity(content)
+    assert item.status == "archived"
