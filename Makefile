@@ -7,7 +7,8 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app quizapp
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install db content clean
+.PHONY: run test lint install db content clean admin
+ADMIN ?= admin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,9 @@ content: db
 run: content
 	@echo "quizapp is serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT) --no-reload
+
+admin: db
+	$(FLASK) users create-admin $(ADMIN)
 
 lint: install
 	$(BIN)/ruff check quizapp tests migrations wsgi.py
