@@ -76,6 +76,7 @@ def _import_models() -> None:
     import quizapp.laws.models  # noqa: F401
     import quizapp.practice.models  # noqa: F401
     import quizapp.publishing.models  # noqa: F401
+    import quizapp.reports.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

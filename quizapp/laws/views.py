@@ -15,6 +15,7 @@ from quizapp.laws.citations import citation_link, citation_url
 from quizapp.practice import services as practice
 from quizapp.practice.forms import practice_form
 from quizapp.practice.learner import learner_key
+from quizapp.reports.usage import count_use
 
 bp.add_app_template_filter(citation_link, "citation_link")
 bp.add_app_template_global(citation_url, "citation_url")
@@ -63,6 +64,7 @@ def article_suffixed(slug: str, number: int, suffix: int):
 def _article_page(slug: str, number: int, suffix: int):
     version = _version(slug)
     item = services.get_article(version, number, suffix)
+    count_use("law_article_view")  # the year's figures: law-library use
     previous, following = services.neighbours(item)
     questions = practice.questions_on([item]) if not version.is_superseded else []
     first = practice.present(questions[0], learner_key()) if questions else None

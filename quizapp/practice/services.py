@@ -23,6 +23,7 @@ from quizapp.extensions import db
 from quizapp.laws.citations import article_key
 from quizapp.laws.models import Law, LawArticle, LawVersion
 from quizapp.practice.models import Learner, MistakeBookEntry
+from quizapp.reports.usage import count_use
 
 #: 每日一题 follows the calendar day here, whatever QUIZAPP_TIMEZONE says, so every instance agrees.
 DAILY_ZONE = ZoneInfo("Asia/Shanghai")
@@ -196,6 +197,7 @@ def answer(version_id: int, raw: object, learner_key: str | None, now: datetime)
         in_mistake_book=not grade.is_correct,
         question=question,
     )
+    count_use("practice_answer", now, commit=False)  # the year's figures: practice use
     db.session.commit()
     return feedback
 
