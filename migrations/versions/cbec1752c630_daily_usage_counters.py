@@ -4,7 +4,7 @@
 article page and by practice answers, for the year's figures (quizapp.reports.usage).
 
 Revision ID: cbec1752c630
-Revises: 29f4c2b531d4
+Revises: 2a512a859ee6
 Create Date: 2026-11-29 22:43:18.602840
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'cbec1752c630'
-down_revision = '29f4c2b531d4'
+down_revision = '2a512a859ee6'
 branch_labels = None
 depends_on = None
 

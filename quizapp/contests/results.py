@@ -26,7 +26,7 @@ from quizapp.core.pagination import checked_page, page_count
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.privacy.phone import decrypt_phone
-from quizapp.publishing.models import AuditLog
+from quizapp.publishing.services import record_audit
 from quizapp.reports.workbook import add_sheet, append_row, build_workbook
 
 PER_PAGE = 50
@@ -209,8 +209,7 @@ def export_results(
     if full:
         if not actor:
             raise ValidationFailed("完整号码导出需要记录操作人", code="actor_required")
-        at = now or utcnow()
-        db.session.add(AuditLog(actor=actor, action="export_full", detail=f"competition:{competition.id}", at=at))
+        record_audit(actor, "export_full", target=f"competition:{competition.id}", detail=competition.title, now=now)
         db.session.commit()
 
     def write(workbook) -> None:

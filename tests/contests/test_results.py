@@ -108,7 +108,7 @@ def test_full_export_decrypts_the_numbers_and_writes_an_audit_row(sample):
     ]  # fmt: skip
     assert sheets["答题记录"][1][2] == "13800000001"
     entries = db.session.scalars(select(AuditLog)).all()
-    assert [(entry.actor, entry.action, entry.detail, entry.at) for entry in entries] == [
+    assert [(entry.actor, entry.action, entry.target, entry.at) for entry in entries] == [
         ("staff:1", "export_full", f"competition:{competition.id}", SAMPLE_START)
     ]
 
