@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.public.views  # noqa: F401
     import quizapp.publicity.feeds  # noqa: F401
     import quizapp.publicity.views  # noqa: F401
+    import quizapp.reports.views  # noqa: F401
     import quizapp.search.views  # noqa: F401
     import quizapp.workspace.views  # noqa: F401
     from quizapp import api, contests, privacy, public, publicity, search
@@ -104,6 +105,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workspace.bp)
     app.register_blueprint(laws.bp)
     app.register_blueprint(practice.bp)
+    from quizapp import reports
+
+    app.register_blueprint(reports.bp)
     for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):
         app.register_blueprint(blueprint)
 
