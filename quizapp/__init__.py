@@ -29,6 +29,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_static(app)
     register_commands(app)
     return app
 
@@ -123,6 +124,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Add the template filters (local time, citations) and site-wide context."""
     from quizapp.public.templating import register
+
+    register(app)
+
+
+def register_static(app: Flask) -> None:
+    """Version static URLs by content hash and cache them for a year (``quizapp.core.static``)."""
+    from quizapp.core.static import register
 
     register(app)
 
