@@ -126,6 +126,18 @@ def test_the_admin_full_export_has_the_numbers_and_is_audited(client, sample, ma
     assert [(row.actor, row.target) for row in _audit_rows()] == [(f"staff:{admin.id}", f"competition:{competition_id}")]
 
 
+def test_the_full_export_keeps_the_list_filters(client, sample, make_staff, login_as):
+    login_as(client, make_staff("admin"))
+    url = f"/staff/reports/competitions/{sample['competition'].id}/results"
+
+    page = client.get(url, query_string={"passed": "no"}).get_data(as_text=True)
+    action = re.search(r'<form method="post" class="inline" action="([^"]+)"', page).group(1).replace("&amp;", "&")
+    sheets = _sheets(_fetch(client, action, "post"))
+
+    assert action.endswith("/results-full.xlsx?passed=no")
+    assert [row[:2] for row in sheets["参赛者"][1:]] == [("李四", "13800000004")]
+
+
 def test_the_full_export_refuses_a_post_without_a_csrf_token(app, sample, make_staff, login_as):
     client = app.test_client()
     login_as(client, make_staff("admin"))
