@@ -93,6 +93,10 @@ def clock(monkeypatch):
         "quizapp.contests.models",
         "quizapp.contests.api",
         "quizapp.contests.views",
+        "quizapp.contests.draws",
+        "quizapp.contests.erasure",
+        "quizapp.contests.support_services",
+        "quizapp.contests.tasks",
         "quizapp.content.sync",
     )
     for module in modules:

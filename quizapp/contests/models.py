@@ -44,6 +44,15 @@ class Competition(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     source_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Days after ``ends_at`` that participants' names and numbers are kept (个人信息保护法
+    #: 第十九条, 第四十七条); ``None`` keeps them. See :mod:`quizapp.contests.erasure`.
+    retention_days: Mapped[int | None] = mapped_column()
+
+    def erasure_due_at(self) -> datetime | None:
+        """Return when the retention period ends (UTC), or None without a period or an end."""
+        if self.retention_days is None or self.ends_at is None:
+            return None
+        return self.ends_at + timedelta(days=self.retention_days)
 
     def status_at(self, now: datetime) -> str:
         """Return ``upcoming``, ``open`` or ``closed`` at *now* (aware UTC)."""
@@ -70,7 +79,10 @@ class Participant(db.Model):
     The number itself is stored only Fernet-encrypted (``phone_encrypted``) and
     masked (``phone_masked``); ``phone_hmac`` serves lookups and attempt counting.
     Ranking columns (``best_*``) hold the participant's best submitted attempt,
-    so the leaderboard is one index scan.
+    so the leaderboard is one index scan. ``extra_attempts`` are granted by staff
+    on top of the competition's allowance. ``erased_at`` is set when the name and
+    number were erased (:mod:`quizapp.contests.erasure`); the row, its 单位, group
+    and scores stay for statistics.
     """
 
     __tablename__ = "participant"
@@ -93,8 +105,20 @@ class Participant(db.Model):
     best_score: Mapped[float | None] = mapped_column()
     best_duration_s: Mapped[int | None] = mapped_column()
     best_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extra_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     competition: Mapped[Competition] = relationship()
+
+    @property
+    def is_erased(self) -> bool:
+        """Return whether the name and number have been erased."""
+        return self.erased_at is not None
+
+    @property
+    def attempts_allowed(self) -> int:
+        """Return the attempts this participant may start: the competition's allowance plus grants."""
+        return self.competition.attempts_allowed + (self.extra_attempts or 0)
 
     def offer_result(self, attempt: Attempt) -> None:
         """Keep *attempt* as the best if it ranks above the current best."""
@@ -211,6 +235,33 @@ class PaperItem(db.Model):
     def is_answered(self) -> bool:
         """Return whether a response has been saved."""
         return self.answer is not None
+
+
+class PrizeDraw(db.Model):
+    """A recorded 抽奖 (:mod:`quizapp.contests.draws`): who drew what with which seed, and the result.
+
+    ``entries`` lists the attempt ids that took part (sorted ascending) and ``winners``
+    ``[{"rank", "attempt_id", "participant_id", "score", "ticket"}, …]`` in draw order,
+    so anyone can re-run the draw from the published seed. Names and numbers are not
+    copied here: pages read them (masked) from the participant, so erasure reaches them.
+    One draw per prize of a competition (``uq_prize_draw_prize``).
+    """
+
+    __tablename__ = "prize_draw"
+    __table_args__ = (UniqueConstraint("competition_id", "prize", name="uq_prize_draw_prize"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
+    prize: Mapped[str] = mapped_column(String(60))
+    threshold: Mapped[float] = mapped_column()
+    winners_requested: Mapped[int] = mapped_column()
+    seed: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entries: Mapped[list] = mapped_column(JSONDoc, default=list)
+    winners: Mapped[list] = mapped_column(JSONDoc, default=list)
+
+    competition: Mapped[Competition] = relationship()
 
 
 Index(

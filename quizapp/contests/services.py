@@ -4,7 +4,8 @@ The rules (issue #2 contracts):
 - deadline = the earlier of start + time limit and the competition's end;
   responses and submits are accepted up to ``RESPONSE_GRACE_S`` (10 s) after it;
 - an attempt left open past deadline + grace is scored as it stands;
-- attempts allowed are counted per phone HMAC; a second open attempt is refused (409);
+- attempts allowed are counted per phone HMAC (plus extra attempts granted by staff);
+  a second open attempt is refused (409);
 - submitting twice returns the same result (a conditional UPDATE decides the winner).
 """
 
@@ -188,9 +189,9 @@ def _check_may_start(competition: Competition, participant: Participant) -> None
         retry_at = format_local(open_attempt.deadline_at + timedelta(seconds=_grace_s()), "%H:%M")
         db.session.rollback()
         raise Conflict(f"{OPEN_ELSEWHERE}；如无法回到原设备，可在 {retry_at} 后重新开始", code="attempt_open_elsewhere")
-    if len(attempts) >= competition.attempts_allowed:
+    if len(attempts) >= participant.attempts_allowed:  # the allowance plus staff grants
         db.session.rollback()
-        raise Conflict(f"每人最多可参加{competition.attempts_allowed}次，您的次数已用完", code="attempts_used_up")
+        raise Conflict(f"每人最多可参加{participant.attempts_allowed}次，您的次数已用完", code="attempts_used_up")
 
 
 def _new_attempt(competition: Competition, participant: Participant, token: str, now: datetime) -> Attempt:

@@ -221,7 +221,7 @@ def result(attempt_id: int):
     attempt = _load(attempt_id)
     if attempt.is_open:
         return redirect(url_for("contests.question", attempt_id=attempt_id, position=1))
-    left = max(0, attempt.competition.attempts_allowed - services.attempts_used(attempt.participant_id))
+    left = max(0, attempt.participant.attempts_allowed - services.attempts_used(attempt.participant_id))
     return render_template(
         "contests/result.html", attempt=attempt, result=attempt_result(attempt), competition=attempt.competition, attempts_left=left
     )

@@ -61,14 +61,20 @@ def _is_mobile(parsed: phonenumbers.PhoneNumber) -> bool:
     )
 
 
+#: What an erased name or number reads as (:mod:`quizapp.contests.erasure`); masking leaves it whole.
+ERASED = "已删除"
+
+
 def mask_phone(phone: str) -> str:
     """Mask a normalised number as ``138****1234`` (first three, last four)."""
     return f"{phone[:3]}****{phone[-4:]}"
 
 
 def mask_name(name: str) -> str:
-    """Mask a person's name for public lists: ``张三`` → ``张*``, ``欧阳娜娜`` → ``欧***``."""
+    """Mask a person's name for public lists: ``张三`` → ``张*``, ``欧阳娜娜`` → ``欧***``; ``已删除`` stays."""
     name = (name or "").strip()
+    if name == ERASED:
+        return name
     if len(name) <= 1:
         return name + "*"
     return name[0] + "*" * (len(name) - 1)
