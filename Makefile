@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app quizapp
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install db content clean admin
+.PHONY: run serve test lint install db content clean admin
 ADMIN ?= admin
 
 $(BIN)/python:
@@ -33,8 +33,17 @@ run: content
 admin: db
 	$(FLASK) users create-admin $(ADMIN)
 
+# Production-style serving: gunicorn with gunicorn.conf.py (workers from the CPU count,
+# access log on stdout, no scheduler in the workers). See docs/deploy.md.
+serve: db
+	@echo "quizapp under gunicorn on $${QUIZAPP_BIND:-127.0.0.1:8000} (gunicorn.conf.py; Ctrl+C to stop)"
+	@echo "  database: $${QUIZAPP_DATABASE_URL:-instance/quizapp.sqlite3 (SQLite)} -- several workers expect PostgreSQL: QUIZAPP_DATABASE_URL=postgresql+psycopg://user@host/db"
+	@echo "  shared state: $${QUIZAPP_REDIS_URL:-memory, per worker} -- set QUIZAPP_REDIS_URL=redis://127.0.0.1:6379/0 for one rate limit and cache"
+	@echo "  scheduler: not in the workers; run one beside it: $(FLASK) scheduler run"
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 lint: install
-	$(BIN)/ruff check quizapp tests migrations wsgi.py
+	$(BIN)/ruff check quizapp tests migrations wsgi.py gunicorn.conf.py
 
 test: lint
 	env -u QUIZAPP_TEST_DATABASE_URL $(BIN)/pytest

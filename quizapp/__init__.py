@@ -29,6 +29,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_static(app)
     register_commands(app)
     return app
 
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.public.views  # noqa: F401
     import quizapp.publicity.feeds  # noqa: F401
     import quizapp.publicity.views  # noqa: F401
+    import quizapp.reports.views  # noqa: F401
     import quizapp.search.views  # noqa: F401
     import quizapp.workspace.views  # noqa: F401
     from quizapp import api, contests, privacy, public, publicity, search
@@ -105,6 +107,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workspace.bp)
     app.register_blueprint(laws.bp)
     app.register_blueprint(practice.bp)
+    from quizapp import reports
+
+    app.register_blueprint(reports.bp)
     for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):
         app.register_blueprint(blueprint)
 
@@ -120,6 +125,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Add the template filters (local time, citations) and site-wide context."""
     from quizapp.public.templating import register
+
+    register(app)
+
+
+def register_static(app: Flask) -> None:
+    """Version static URLs by content hash and cache them for a year (``quizapp.core.static``)."""
+    from quizapp.core.static import register
 
     register(app)
 

@@ -39,6 +39,12 @@ class Config:
     CONTENT_DIR = str(Path(__file__).resolve().parent.parent / "content")
     RESPONSE_GRACE_S = 10
     MAX_CONTENT_LENGTH = 1024 * 1024  # bytes; larger bodies get 413 before they are parsed
+    # Unversioned static URLs are cached briefly; versioned ones (?v=<hash>) for a year (quizapp.core.static).
+    SEND_FILE_MAX_AGE_DEFAULT = 300
+    # Flask-Caching: memory per process unless QUIZAPP_REDIS_URL makes it shared (quizapp.core.caching).
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = "quizapp:"
 
     def __init__(self) -> None:
         env = os.environ
@@ -54,6 +60,11 @@ class Config:
         redis_url = env.get("QUIZAPP_REDIS_URL")
         if redis_url:
             self.RATELIMIT_STORAGE_URI = redis_url
+            self.CACHE_TYPE = "RedisCache"
+            self.CACHE_REDIS_URL = redis_url
+        embedded = env.get("QUIZAPP_SCHEDULER_EMBEDDED")
+        if embedded is not None:  # gunicorn.conf.py sets 0: the scheduler runs as its own process there
+            self.SCHEDULER_EMBEDDED = embedded.strip().lower() in ("1", "true", "yes", "on")
         self.CONTENT_DIR = env.get("QUIZAPP_CONTENT_DIR", self.CONTENT_DIR)
         self.ATTEMPT_START_LIMIT = env.get("QUIZAPP_ATTEMPT_START_LIMIT", self.ATTEMPT_START_LIMIT)
         self.PROXY_COUNT = int(env.get("QUIZAPP_PROXY_COUNT", "0"))

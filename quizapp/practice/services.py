@@ -157,7 +157,8 @@ def answer(version_id: int, raw: object, learner_key: str | None, now: datetime)
 
     A learner is created (with a new random key) when *learner_key* names none. A wrong
     answer adds the question to the mistake book or counts it again; a right one
-    removes it. Commits.
+    removes it. Each graded answer is counted for the year's figures
+    (:func:`quizapp.reports.usage.count_use`). Commits.
 
     Raises:
         NotFound: for an unknown version.

@@ -151,3 +151,13 @@ def test_export_filename_names_the_competition_and_the_local_date(sample):
     competition = sample["competition"]
     assert export_filename(competition, False, now=SAMPLE_START) == "统计样例-成绩-20260301.xlsx"
     assert export_filename(competition, True, now=SAMPLE_START) == "统计样例-成绩-完整号码-20260301.xlsx"
+
+
+def test_export_streams_in_batches_smaller_than_the_competition(sample, monkeypatch):
+    # Two rows per round trip: six participants and seven attempts take several batches, all rows arrive in order.
+    monkeypatch.setattr("quizapp.contests.results.EXPORT_BATCH", 2)
+
+    sheets = _sheets(export_results(sample["competition"].id))
+
+    assert [row[0] for row in sheets["参赛者"][1:]] == ["孙三", "周五", "赵一", "钱二", "李四", "吴六"]
+    assert [row[1] for row in sheets["答题记录"][1:]] == ["赵一", "钱二", "孙三", "李四", "周五", "周五", "吴六"]

@@ -90,7 +90,7 @@ def test_the_print_view_has_the_whole_text_without_practice(client, library):
 
 def test_the_print_view_has_a_print_button_without_inline_script_and_a_way_back(client, library):
     page = client.get(f"/laws/{SAFETY_LAW}/print").get_data(as_text=True)
-    assert 'data-print' in page and 'src="/static/print.js"' in page
+    assert 'data-print' in page and 'src="/static/print.js?v=' in page
     assert "onclick" not in page and "<script>" not in page
     assert f'href="/laws/{SAFETY_LAW}"' in page and "返回" in page
     script = client.get("/static/print.js")

@@ -40,7 +40,7 @@ def test_pages_carry_opengraph_meta(client, make_item):
     item = make_item(title="分享的新闻")
     page = client.get(f"/news/{item.uid}").get_data(as_text=True)
     assert '<meta property="og:title" content="分享的新闻 - 工作动态">' in page
-    assert '<meta property="og:image" content="http://localhost/static/share.png">' in page
+    assert '<meta property="og:image" content="http://localhost/static/share.png?v=' in page
     image = client.get("/static/share.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     image.close()
