@@ -110,6 +110,9 @@ def register_blueprints(app: Flask) -> None:
     from quizapp import reports
 
     app.register_blueprint(reports.bp)
+    from quizapp.contests.support import support_bp
+
+    app.register_blueprint(support_bp)
     for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):
         app.register_blueprint(blueprint)
 

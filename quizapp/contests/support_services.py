@@ -103,6 +103,14 @@ def participant_row(participant_id: int) -> SupportRow:
     return _row(participant)
 
 
+def get_attempt(attempt_id: int) -> Attempt:
+    """Return the attempt or raise NotFound."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise NotFound("答题记录不存在")
+    return attempt
+
+
 def reset_attempt(attempt_id: int, *, actor: str, reason: str, now: datetime | None = None) -> Attempt:
     """Close a stuck open attempt, scored as it stands at *now*; audit ``reset_attempt`` on ``attempt:<id>``; commits.
 
@@ -114,9 +122,7 @@ def reset_attempt(attempt_id: int, *, actor: str, reason: str, now: datetime | N
     """
     now = now or utcnow()
     reason = clean_reason(reason)
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        raise NotFound("答题记录不存在")
+    attempt = get_attempt(attempt_id)
     if not attempt.is_open:
         raise Conflict(f"答题 #{attempt_id} 已经交卷（得分 {attempt.score:g}），无需重置", code="already_submitted")
     submit_attempt(attempt, now)  # commits; a racing submit or sweep closing it first gives the same result
