@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.practice.views  # noqa: F401
     import quizapp.privacy.views  # noqa: F401
     import quizapp.public.views  # noqa: F401
+    import quizapp.publicity.editors  # noqa: F401  (registers the publicity kinds' editors)
     import quizapp.publicity.feeds  # noqa: F401
     import quizapp.publicity.views  # noqa: F401
     import quizapp.reports.views  # noqa: F401

@@ -59,6 +59,13 @@ class Item(db.Model):
     live_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("content_revision.id", use_alter=True, name="fk_content_item_live_revision")
     )
+    #: The revision submitted for review (any item) or, on a published item, waiting for its
+    #: ``pending_publish_at`` while the live revision stays up (see quizapp/publishing/workflow.py).
+    pending_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_revision.id", use_alter=True, name="fk_content_item_pending_revision")
+    )
+    #: When the pending revision of a published item replaces the live one (UTC); the sweep applies it.
+    pending_publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     dated: Mapped[date | None] = mapped_column(Date)
@@ -72,6 +79,7 @@ class Item(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     live_revision: Mapped[Revision | None] = relationship(foreign_keys=[live_revision_id], post_update=True)
+    pending_revision: Mapped[Revision | None] = relationship(foreign_keys=[pending_revision_id], post_update=True)
 
     @property
     def status_label(self) -> str:
@@ -211,6 +219,16 @@ class AuditLog(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item: Mapped[Item | None] = relationship(foreign_keys=[item_id])
+
+
+class ItemPresence(db.Model):
+    """Who has an item's edit page open: one row per (item, staff user), ``seen_at`` (UTC) refreshed by each visit and ping."""
+
+    __tablename__ = "item_presence"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_item.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class JobHeartbeat(db.Model):

@@ -16,7 +16,8 @@ from sqlalchemy import and_, or_, select, text, update
 
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
-from quizapp.publishing.models import AuditLog, Item, JobHeartbeat
+from quizapp.publishing.editors import notify_live
+from quizapp.publishing.models import AuditLog, Item, JobHeartbeat, Revision
 
 SCHEDULER_ACTOR = "system:scheduler"
 JOB_ID = "publishing.sweep_schedule"
@@ -35,7 +36,9 @@ def sweep_schedule(now: datetime | None = None) -> dict[str, int]:
 
     Rules: ``scheduled`` with ``publish_at <= now`` and not expired → ``published``
     (``published_at`` = ``publish_at``, the moment it became visible); ``published`` or
-    ``scheduled`` with ``expire_at <= now`` → ``archived``.
+    ``scheduled`` with ``expire_at <= now`` → ``archived``; a published item's scheduled
+    revision (``pending_publish_at <= now``) replaces its live revision (counted in
+    ``published``). Each revision that goes live calls its kind's ``on_live`` hook.
     """
     now = now or utcnow()
     try:
@@ -46,8 +49,9 @@ def sweep_schedule(now: datetime | None = None) -> dict[str, int]:
         published = _move("scheduled", "published", "publish", now, and_(Item.publish_at <= now, not_expired), published_at=Item.publish_at)
         archived = 0
         for state in ("published", "scheduled"):
-            archived += _move(state, "archived", "expire", now, Item.expire_at <= now)
-        result = {"published": published, "archived": archived}
+            archived += len(_move(state, "archived", "expire", now, Item.expire_at <= now))
+        _went_live(published)
+        result = {"published": len(published) + _apply_pending_revisions(now), "archived": archived}
         _beat(now, result)
         db.session.commit()
     except Exception:
@@ -63,8 +67,8 @@ def _take_lock() -> bool:
     return bool(db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}))
 
 
-def _move(from_state: str, to_state: str, action: str, now: datetime, condition, **values) -> int:
-    """Run one conditional UPDATE and write an audit row for each returned id; return the count."""
+def _move(from_state: str, to_state: str, action: str, now: datetime, condition, **values) -> list[int]:
+    """Run one conditional UPDATE and write an audit row for each returned id; return the ids."""
     statement = (
         update(Item)
         .where(Item.status == from_state, condition)
@@ -75,7 +79,45 @@ def _move(from_state: str, to_state: str, action: str, now: datetime, condition,
     ids = list(db.session.scalars(statement))
     for item_id in ids:
         db.session.add(AuditLog(actor=SCHEDULER_ACTOR, action=action, item_id=item_id, from_state=from_state, to_state=to_state, at=now))
-    return len(ids)
+    return ids
+
+
+def _went_live(ids: list[int]) -> None:
+    """Call the kinds' ``on_live`` hooks for items the sweep just published."""
+    for item_id in ids:
+        item = db.session.get(Item, item_id, populate_existing=True)
+        if item is not None and item.live_revision is not None:
+            notify_live(item, item.live_revision)
+
+
+def _apply_pending_revisions(now: datetime) -> int:
+    """Make due scheduled revisions of published items live (the old revision stayed up until now); return the count.
+
+    Each item is claimed with a conditional UPDATE (``pending_publish_at <= now``) that
+    clears the schedule and RETURNs the revision id, so a second run or machine finds nothing.
+    """
+    due = select(Item.id, Item.pending_revision_id).where(
+        Item.status == "published", Item.pending_revision_id.is_not(None), Item.pending_publish_at <= now
+    )
+    count = 0
+    for item_id, revision_id in list(db.session.execute(due)):
+        claim = (
+            update(Item)
+            .where(Item.id == item_id, Item.status == "published", Item.pending_revision_id == revision_id, Item.pending_publish_at <= now)
+            .values(pending_revision_id=None, pending_publish_at=None, updated_at=now)
+            .returning(Item.id)
+            .execution_options(synchronize_session=False)
+        )
+        if db.session.execute(claim).first() is None:
+            continue
+        item = db.session.get(Item, item_id, populate_existing=True)
+        revision = db.session.get(Revision, revision_id)
+        item.make_live(revision)
+        db.session.add(AuditLog(actor=SCHEDULER_ACTOR, action="publish", item_id=item_id, from_state="published", to_state="published",
+                                detail=f"第 {revision.number} 版上线", at=now))  # fmt: skip
+        notify_live(item, revision)
+        count += 1
+    return count
 
 
 def _beat(now: datetime, result: dict[str, int]) -> None:
