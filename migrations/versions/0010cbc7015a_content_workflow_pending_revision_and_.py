@@ -5,7 +5,7 @@ A published item keeps its live revision while a newer one waits for review or f
 On SQLite the columns are added with ALTER TABLE (no rebuild, which would drop the FTS triggers).
 
 Revision ID: 0010cbc7015a
-Revises: 2a512a859ee6
+Revises: 00e58146d0af
 Create Date: 2026-11-29 22:49:13.964099
 
 """
@@ -17,7 +17,7 @@ from quizapp.search.fulltext import sqlite_fts_ddl
 
 # revision identifiers, used by Alembic.
 revision = '0010cbc7015a'
-down_revision = '2a512a859ee6'
+down_revision = '00e58146d0af'
 branch_labels = None
 depends_on = None
 
