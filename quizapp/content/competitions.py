@@ -45,6 +45,7 @@ def read_competition(path: Path) -> dict:
     limit = int(document.get("time_limit_s", 900))
     if limit <= 0:
         raise ContentError(f"{where}: time_limit_s must be positive")
+    retention = _retention_days(document, where)
     return {
         "slug": slug,
         "title": str(document.get("title", "")).strip() or slug,
@@ -63,7 +64,17 @@ def read_competition(path: Path) -> dict:
         "shuffle_questions": bool(paper.get("shuffle_questions", True)),
         "shuffle_options": bool(paper.get("shuffle_options", True)),
         "source_hash": hashlib.sha256(json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest(),
-    }
+    } | ({"retention_days": retention} if "retention_days" in document else {})
+
+
+def _retention_days(document: dict, where: str) -> int | None:
+    """Return ``retention_days`` (whole days ≥ 0, or None = keep); a file without it leaves the value alone."""
+    value = document.get("retention_days")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ContentError(f"{where}: retention_days must be a whole number of days (0 or more) or null")
+    return value
 
 
 def _paper_rule(paper: dict, where: str) -> dict:
