@@ -45,6 +45,9 @@ loglevel = os.environ.get("QUIZAPP_LOG_LEVEL", "info")
 # The scheduler runs as its own process (`flask --app quizapp scheduler run`), never in a worker.
 raw_env = ["QUIZAPP_SCHEDULER_EMBEDDED=0"]
 proc_name = "quizapp"
+# gunicorn ≥ 25 opens a control socket at $HOME/.gunicorn/gunicorn.ctl; two masters on one machine
+# (two instances, the benchmark) would fight over it, and nothing here uses it.
+control_socket_disable = True
 
 
 def database_warning(database_url: str | None, worker_count: int) -> str | None:
