@@ -51,12 +51,13 @@ def register_extensions(app: Flask) -> None:
     """Bind db, migrations, CSRF and the rate limiter; tune SQLite for concurrent writers."""
     from quizapp.accounts import access as accounts_access
     from quizapp.core.database import configure_sqlite
-    from quizapp.extensions import csrf, db, limiter, migrate
+    from quizapp.extensions import cache, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     accounts_access.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

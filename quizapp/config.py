@@ -106,10 +106,13 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
     ATTEMPT_START_LIMIT = "1000 per minute"
+    CACHE_NO_NULL_WARNING = True
 
     def __init__(self) -> None:
         super().__init__()
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("QUIZAPP_TEST_DATABASE_URL") or "sqlite://"
+        # Nothing cached between requests in tests (a test that checks the cache turns it on).
+        self.CACHE_TYPE = "NullCache"
         self.SECRET_KEY = "test-secret-key"
         self.PII_KEY = Fernet.generate_key().decode()
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.bank.models import QUESTION_TYPES, Question, QuestionVersion
 from quizapp.contests.paper import Candidate
+from quizapp.core.caching import memo
 from quizapp.core.errors import ValidationFailed
 from quizapp.extensions import db
 
@@ -79,8 +80,40 @@ def question_data(question: Question, version: QuestionVersion) -> dict:
     }
 
 
+def bank_fingerprint() -> tuple:
+    """Return a value that changes whenever the drawable bank changes (one aggregate query).
+
+    ``(active questions, sum and sum of squares and max of their current version ids, latest
+    updated_at of any question)``: a new version always gets a larger id, activating or
+    deactivating changes the count or the sums, and a metadata edit (category, difficulty)
+    moves ``updated_at``. Keys the per-process memos of :func:`drawable_pool` and practice.
+    """
+    version = Question.current_version_id
+    active = Question.is_active.is_(True)
+    row = db.session.execute(
+        select(
+            func.count(Question.id).filter(active),
+            func.sum(version).filter(active),
+            func.sum(version * version).filter(active),
+            func.max(version).filter(active),
+            func.max(Question.updated_at),
+            func.count(Question.id),
+        )
+    ).one()
+    return tuple(row)
+
+
 def drawable_pool() -> list[Candidate]:
-    """Return every active question's current version as paper-builder candidates."""
+    """Return every active question's current version as paper-builder candidates.
+
+    Kept per process for the current :func:`bank_fingerprint`: starting an attempt then costs
+    one aggregate query instead of loading the whole bank (see bench/results.md). The
+    candidates are frozen dataclasses, shared read-only between requests.
+    """
+    return memo("bank.drawable_pool", bank_fingerprint(), _load_pool)
+
+
+def _load_pool() -> list[Candidate]:
     rows = db.session.execute(
         select(Question, QuestionVersion)
         .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)

@@ -13,6 +13,7 @@ from quizapp.contests import api_bp as bp
 from quizapp.contests import services
 from quizapp.contests.presenters import attempt_result, attempt_state, competition_summary, paper_question
 from quizapp.contests.ranking import leaderboard, organization_ranking
+from quizapp.core.caching import LEADERBOARD_TTL_S, cached_response
 from quizapp.core.timeutil import isoformat, utcnow
 from quizapp.extensions import limiter
 from quizapp.privacy.phone import mask_name
@@ -114,8 +115,9 @@ def _limit_arg(default: int = 50, ceiling: int = 200) -> int:
 
 
 @bp.get("/competitions/<int:competition_id>/leaderboard")
+@cached_response(LEADERBOARD_TTL_S)
 def get_leaderboard(competition_id: int):
-    """Return the top N (``?limit=``, default 50) with masked names."""
+    """Return the top N (``?limit=``, default 50) with masked names; cached 5 s (quizapp.core.caching)."""
     services.get_competition(competition_id)
     rows = leaderboard(competition_id, _limit_arg())
     return jsonify(
@@ -136,8 +138,9 @@ def get_leaderboard(competition_id: int):
 
 
 @bp.get("/competitions/<int:competition_id>/leaderboard/organizations")
+@cached_response(LEADERBOARD_TTL_S)
 def get_organization_ranking(competition_id: int):
-    """Return 单位 ranked by average best score, with participant counts."""
+    """Return 单位 ranked by average best score, with participant counts; cached 5 s (quizapp.core.caching)."""
     competition = services.get_competition(competition_id)
     rows = organization_ranking(competition, _limit_arg(100, 500))
     return jsonify(

@@ -16,8 +16,10 @@ from sqlalchemy import select
 
 from quizapp.bank.grading import grader_for
 from quizapp.bank.models import TYPE_LABELS, Question, QuestionVersion
+from quizapp.bank.services import bank_fingerprint
 from quizapp.contests.paper import option_labels
 from quizapp.contests.presenters import answer_text
+from quizapp.core.caching import memo
 from quizapp.core.errors import NotFound, ValidationFailed
 from quizapp.extensions import db
 from quizapp.laws.citations import article_key
@@ -83,15 +85,46 @@ def present(version: QuestionVersion, learner_key: str | None, order: list[str] 
     }
 
 
-def _current_versions() -> list[QuestionVersion]:
-    return list(
-        db.session.scalars(
-            select(QuestionVersion)
-            .join(Question, Question.current_version_id == QuestionVersion.id)
-            .where(Question.is_active.is_(True))
-            .order_by(Question.uid)
-        )
-    )
+@dataclass(frozen=True)
+class _BankIndex:
+    """The active questions' current version ids in uid order, and those ids by cited article."""
+
+    ids: tuple[int, ...]
+    by_article: dict[tuple[str, tuple], tuple[int, ...]]
+
+
+def _bank_index() -> _BankIndex:
+    """Return the index for the bank as it is now (kept per process until the bank changes).
+
+    Every home page (每日一题) and law article page (练一练) needs it; building it loads every
+    legal basis of the bank, so it is built once per :func:`bank_fingerprint`, not per request.
+    """
+    return memo("practice.bank_index", bank_fingerprint(), _build_bank_index)
+
+
+def _build_bank_index() -> _BankIndex:
+    rows = db.session.execute(
+        select(QuestionVersion.id, QuestionVersion.legal_basis)
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(Question.is_active.is_(True))
+        .order_by(Question.uid)
+    ).all()
+    by_article: dict[tuple[str, tuple], list[int]] = {}
+    for version_id, bases in rows:
+        for basis in bases or []:
+            key = article_key(basis)
+            entry = by_article.setdefault((basis.get("law"), key), [])
+            if key is not None and version_id not in entry:
+                entry.append(version_id)
+    return _BankIndex(tuple(version_id for version_id, _ in rows), {key: tuple(ids) for key, ids in by_article.items() if ids})
+
+
+def _versions_by_id(ids: list[int]) -> list[QuestionVersion]:
+    """Load the versions *ids* in that order."""
+    if not ids:
+        return []
+    loaded = {version.id: version for version in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))}
+    return [loaded[version_id] for version_id in ids if version_id in loaded]
 
 
 def questions_on(articles: list[LawArticle]) -> list[QuestionVersion]:
@@ -105,11 +138,9 @@ def questions_on(articles: list[LawArticle]) -> list[QuestionVersion]:
         return []
     law = articles[0].version.law
     names, keys = {law.short_name, law.title}, {(article.number, article.suffix) for article in articles}
-    return [
-        version
-        for version in _current_versions()
-        if any(basis.get("law") in names and article_key(basis) in keys for basis in version.legal_basis or [])
-    ]
+    index = _bank_index()
+    wanted = {version_id for name in names for key in keys for version_id in index.by_article.get((name, key), ())}
+    return _versions_by_id([version_id for version_id in index.ids if version_id in wanted])
 
 
 def cited_articles(legal_basis: list[dict]) -> list[tuple[dict, LawArticle | None]]:
@@ -271,13 +302,13 @@ def daily_question(day: date) -> QuestionVersion | None:
     every instance shows the same question without a job, and no question repeats
     within a cycle while the bank is unchanged.
     """
-    pool = _current_versions()
+    pool = _bank_index().ids
     if not pool:
         return None
     cycle, offset = divmod(day.toordinal(), len(pool))
     order = list(range(len(pool)))
     random.Random(f"quizapp-daily:{cycle}").shuffle(order)
-    return pool[order[offset]]
+    return db.session.get(QuestionVersion, pool[order[offset]])
 
 
 def next_uid(versions: list[QuestionVersion], uid: str) -> str | None:
