@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.api.views  # noqa: F401
     import quizapp.contests.api  # noqa: F401
     import quizapp.contests.draw_views  # noqa: F401
+    import quizapp.contests.staff  # noqa: F401
     import quizapp.contests.views  # noqa: F401
     import quizapp.laws.views  # noqa: F401
     import quizapp.practice.views  # noqa: F401
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.contests.support import support_bp
 
     app.register_blueprint(support_bp)
+    app.register_blueprint(contests.staff.staff_bp)
     for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):
         app.register_blueprint(blueprint)
 

@@ -75,7 +75,6 @@ def sync_content(directory: str | Path) -> SyncReport:
     _check_unique([(name, question["uid"]) for name, items in banks for question in items], "question id")
     files = [(path.name, read_competition(path)) for path in sorted(root.glob("competitions/*.yaml"))]
     _check_unique([(name, competition["slug"]) for name, competition in files], "competition id")
-    competitions = [competition for _, competition in files]
     publicity_files = read_publicity(root)
     report = SyncReport()
     try:
@@ -87,10 +86,14 @@ def sync_content(directory: str | Path) -> SyncReport:
                 except ValidationFailed as exc:  # e.g. a type change: report it like a format error
                     raise ContentError(f"{name} ({data['uid']}): {exc.message}") from exc
         db.session.flush()
-        for data in competitions:
-            report.competitions[sync_competition(data)] += 1
+        for name, data in files:
+            outcome = sync_competition(data)
+            report.competitions[outcome] += 1
+            if outcome == "conflict":
+                report.conflicts.append(f"{name}: competition {data['slug']} was edited by staff in the workspace; the file was not loaded")
         publicity = sync_publicity_files(publicity_files, utcnow())
-        report.publicity, report.conflicts = publicity.counts, publicity.conflicts
+        report.publicity = publicity.counts
+        report.conflicts.extend(publicity.conflicts)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -109,10 +112,16 @@ def _check_unique(entries: list[tuple[str, str]], what: str) -> None:
 
 
 def sync_competition(data: dict) -> str:
-    """Create or update a competition by slug; return ``created|updated|unchanged``."""
+    """Create or update a competition by slug; return ``created|updated|unchanged|conflict``.
+
+    A competition that staff created or edited in the workspace (``staff_edited_at`` set)
+    is never overwritten by its file: a changed file gives ``conflict`` and loads nothing.
+    """
     competition = db.session.scalar(select(Competition).where(Competition.slug == data["slug"]))
     if competition is not None and competition.source_hash == data["source_hash"]:
         return "unchanged"
+    if competition is not None and competition.staff_edited_at is not None:
+        return "conflict"
     starts_at, ends_at = resolve_window(data, utcnow(), competition.starts_at if competition else None)
     outcome = "updated" if competition else "created"
     if competition is None:

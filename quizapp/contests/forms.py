@@ -34,6 +34,10 @@ class StartForm(FlaskForm):
         if competition.allow_other_organization:
             choices.append(SelectChoice(OTHER_ORGANIZATION, "其他（请填写）"))
         form.organization.choices = choices
+        if competition.audience in GROUPS:  # a competition for one group offers only that group
+            form.group.choices = [SelectChoice(competition.audience, GROUPS[competition.audience])]
+            if not form.is_submitted():
+                form.group.data = competition.audience
         return form
 
     def entrant(self) -> Entrant:

@@ -13,6 +13,8 @@ from quizapp.core.types import JSONDoc, UTCDateTime
 from quizapp.extensions import db
 
 GROUPS = {"public": "社会群众", "practitioner": "从业人员"}
+#: Who may take part (``Competition.audience``): everyone, or one of :data:`GROUPS`.
+AUDIENCES = {"all": "社会群众和从业人员", "public": "仅社会群众", "practitioner": "仅从业人员"}
 OTHER_ORGANIZATION = "其他"
 
 
@@ -38,6 +40,16 @@ class Competition(db.Model):
     partial_credit_multiple: Mapped[bool] = mapped_column(default=False)
     organizations: Mapped[list] = mapped_column(JSONDoc, default=list)
     allow_other_organization: Mapped[bool] = mapped_column(default=True)
+    #: ``all`` or a :data:`GROUPS` key: the groups whose entry is accepted (see :data:`AUDIENCES`).
+    audience: Mapped[str] = mapped_column(String(20), default="all", server_default="all")
+    #: 有奖问答 settings shown on the competition page: what is won, the score (points) that
+    #: qualifies for the draw (``None``: the pass mark) and how many winners are planned.
+    prize_description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    prize_threshold: Mapped[float | None] = mapped_column()
+    prize_winners: Mapped[int | None] = mapped_column()
+    #: Set when staff create or edit the competition in the workspace; content sync then
+    #: leaves it alone and reports a conflict (see :func:`quizapp.content.sync.sync_competition`).
+    staff_edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     default_points: Mapped[dict] = mapped_column(JSONDoc, default=dict)
     paper_rule: Mapped[dict] = mapped_column(JSONDoc, default=dict)
     shuffle_questions: Mapped[bool] = mapped_column(default=True)

@@ -108,6 +108,8 @@ def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, 
         errors["organization"] = "请从列表中选择您的单位"
     if entrant.group not in GROUPS:
         errors["group"] = "请选择参赛人员类别"
+    elif competition.audience in GROUPS and entrant.group != competition.audience:
+        errors["group"] = f"本竞赛仅面向{GROUPS[competition.audience]}"
     if entrant.consent is not True:
         errors["consent"] = "请阅读并同意《个人信息保护规则》"
     if errors:

@@ -1,0 +1,406 @@
+"""Competition administration (工作台 · 竞赛管理): create, edit, duplicate, open or close early.
+
+The rules, written once for the workspace pages and any later API or command:
+
+- the window is typed in local time (display zone) and stored in UTC; an end, when
+  given, lies after the start;
+- the paper rule has the shape :func:`~quizapp.contests.paper.build_paper` accepts and
+  every paper it can give is buildable from today's bank (:mod:`quizapp.contests.paper_check`);
+- 单位 are one per line, trimmed and deduplicated; at least one, unless 其他 is allowed;
+- opening early moves ``starts_at`` to now (only while upcoming); closing early moves
+  ``ends_at`` to now (only while open) and caps open attempts' deadlines at it, keeping
+  ``deadline_at = min(started_at + time_limit_s, ends_at)`` (docs/architecture.md);
+- papers already drawn pin their question versions and points, so editing the rule or
+  the points of a competition with attempts changes only papers drawn afterwards.
+
+Every change writes one audit row (target ``competition:<id>``) in its transaction and
+marks the competition staff-owned (``staff_edited_at``), so ``flask content sync``
+reports a conflict instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from quizapp.bank.models import QUESTION_TYPES, Question
+from quizapp.bank.services import drawable_pool
+from quizapp.content.banks import UID
+from quizapp.contests.models import AUDIENCES, OTHER_ORGANIZATION, Attempt, Competition, Participant
+from quizapp.contests.paper_check import PaperCheck, check_paper_rule
+from quizapp.contests.services import FORBIDDEN_TEXT, ORGANIZATION_MAX, get_competition
+from quizapp.core.errors import Conflict, ValidationFailed
+from quizapp.core.timeutil import format_local, utcnow
+from quizapp.extensions import db
+from quizapp.publishing.models import AuditLog
+from quizapp.publishing.services import record_audit
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+PRIZE_DESCRIPTION_MAX = 1000
+TIME_LIMIT_MAX_S = 600 * 60
+ATTEMPTS_MAX = 100
+SCORE_MAX = 10000
+POINTS_MAX = 100
+PRIZE_WINNERS_MAX = 1000
+#: Columns a duplicate never copies: identity, window, provenance.
+NOT_COPIED = {"id", "slug", "title", "starts_at", "ends_at", "source_hash", "created_at", "staff_edited_at"}
+
+
+@dataclass(frozen=True)
+class CompetitionSettings:
+    """Everything staff set on a competition, as plain values.
+
+    Times are aware UTC; ``time_limit_s`` in seconds; ``pass_mark``, ``prize_threshold`` and
+    ``default_points`` (type → points) in points; ``paper_rule`` in the build_paper shape;
+    ``audience`` a key of :data:`~quizapp.contests.models.AUDIENCES`.
+    """
+
+    title: str
+    slug: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime | None
+    audience: str
+    organizations: list[str]
+    allow_other_organization: bool
+    paper_rule: dict
+    time_limit_s: int
+    attempts_allowed: int
+    pass_mark: float
+    partial_credit_multiple: bool
+    shuffle_questions: bool
+    shuffle_options: bool
+    default_points: dict[str, float]
+    prize_description: str = ""
+    prize_threshold: float | None = None
+    prize_winners: int | None = None
+
+    @classmethod
+    def of(cls, competition: Competition) -> CompetitionSettings:
+        """Return the settings a competition has now."""
+        return cls(**{name: getattr(competition, name) for name in SETTING_NAMES})
+
+
+SETTING_NAMES = tuple(setting.name for setting in fields(CompetitionSettings))
+
+
+@dataclass(frozen=True)
+class CompetitionRow:
+    """A line of the workspace list: the competition with its participant and attempt counts."""
+
+    competition: Competition
+    participants: int
+    attempts: int
+
+
+def normalise_organizations(lines: list[str] | str) -> list[str]:
+    """Return 单位 names trimmed, without blank lines or repeats, in their first order."""
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    return list(dict.fromkeys(name.strip() for name in lines if name and name.strip()))
+
+
+def check_rule(paper_rule: dict) -> PaperCheck:
+    """Check *paper_rule* against the drawable bank now (see :mod:`quizapp.contests.paper_check`)."""
+    return check_paper_rule(paper_rule, drawable_pool())
+
+
+def validate_settings(settings: CompetitionSettings, competition_id: int | None = None) -> CompetitionSettings:
+    """Return *settings* cleaned (trimmed text, deduplicated 单位) or raise with every problem.
+
+    Raises:
+        ValidationFailed: ``fields`` maps each bad setting (``title``, ``slug``, ``ends_at``,
+            ``organizations``, ``paper_rule``, ``points_<type>`` …) to a Chinese message.
+
+    """
+    errors: dict[str, str] = {}
+    title = settings.title.strip()
+    slug = settings.slug.strip()
+    if not title or len(title) > TITLE_MAX:
+        errors["title"] = f"请填写标题（不超过 {TITLE_MAX} 个字）"
+    if not UID.match(slug):
+        errors["slug"] = "网址标识只能使用小写字母、数字和连字符 -，以字母或数字开头，不超过 80 个字符"
+    else:
+        owner = db.session.scalar(select(Competition).where(Competition.slug == slug, Competition.id != (competition_id or 0)))
+        if owner is not None:
+            errors["slug"] = f"网址标识 {slug} 已被「{owner.title}」使用"
+    if len(settings.description) > DESCRIPTION_MAX:
+        errors["description"] = f"竞赛说明不超过 {DESCRIPTION_MAX} 个字"
+    if settings.ends_at is not None and settings.ends_at <= settings.starts_at:
+        errors["ends_at"] = "结束时间须晚于开始时间"
+    if settings.audience not in AUDIENCES:
+        errors["audience"] = "请选择参赛对象"
+    organizations = normalise_organizations(settings.organizations)
+    if message := _organization_error(organizations, settings.allow_other_organization):
+        errors["organizations"] = message
+    check = check_rule(settings.paper_rule)
+    if not check.ok:
+        errors["paper_rule"] = "；".join(check.errors)
+    if not 60 <= settings.time_limit_s <= TIME_LIMIT_MAX_S:
+        errors["time_limit_s"] = f"答题限时须在 1 到 {TIME_LIMIT_MAX_S // 60} 分钟之间"
+    if not 1 <= settings.attempts_allowed <= ATTEMPTS_MAX:
+        errors["attempts_allowed"] = f"参赛次数须在 1 到 {ATTEMPTS_MAX} 之间"
+    if not _finite_between(settings.pass_mark, 0, SCORE_MAX):
+        errors["pass_mark"] = f"及格分数须在 0 到 {SCORE_MAX} 之间"
+    for kind, points in settings.default_points.items():
+        if kind not in QUESTION_TYPES or not _finite_between(points, 0.5, POINTS_MAX):
+            errors[f"points_{kind}"] = f"每题分值须在 0.5 到 {POINTS_MAX} 之间"
+    if len(settings.prize_description) > PRIZE_DESCRIPTION_MAX:
+        errors["prize_description"] = f"奖品说明不超过 {PRIZE_DESCRIPTION_MAX} 个字"
+    if settings.prize_threshold is not None and not _finite_between(settings.prize_threshold, 0, SCORE_MAX):
+        errors["prize_threshold"] = f"抽奖资格分数须在 0 到 {SCORE_MAX} 之间"
+    if settings.prize_winners is not None and not 1 <= settings.prize_winners <= PRIZE_WINNERS_MAX:
+        errors["prize_winners"] = f"中奖人数须在 1 到 {PRIZE_WINNERS_MAX} 之间"
+    if errors:
+        raise ValidationFailed("；".join(errors.values()), fields=errors)
+    return _replace(
+        settings,
+        title=title,
+        slug=slug,
+        description=settings.description.strip(),
+        organizations=organizations,
+        prize_description=settings.prize_description.strip(),
+    )
+
+
+def _organization_error(organizations: list[str], allow_other: bool) -> str:
+    if not organizations and not allow_other:
+        return "请至少填写一个单位，或允许参赛者选择“其他”自填单位"
+    for name in organizations:
+        if name == OTHER_ORGANIZATION:
+            return "“其他”不必写入列表：请勾选“允许选择其他单位”"
+        if len(name) > ORGANIZATION_MAX:
+            return f"单位名称不超过 {ORGANIZATION_MAX} 个字：{name[:20]}…"
+        if FORBIDDEN_TEXT.search(name):
+            return f"单位名称中不能含有 < > & 引号 斜杠等符号：{name}"
+    return ""
+
+
+def _finite_between(value: float, low: float, high: float) -> bool:
+    return math.isfinite(value) and low <= value <= high
+
+
+def _replace(settings: CompetitionSettings, **changes) -> CompetitionSettings:
+    return CompetitionSettings(**{**{name: getattr(settings, name) for name in SETTING_NAMES}, **changes})
+
+
+def create_competition(settings: CompetitionSettings, actor: str, now: datetime | None = None) -> Competition:
+    """Create a competition from *settings* (staff-owned) and audit it as ``competition_create``.
+
+    Raises:
+        ValidationFailed: see :func:`validate_settings`; nothing is written then.
+
+    """
+    now = now or utcnow()
+    clean = validate_settings(settings)
+    competition = Competition(**{name: getattr(clean, name) for name in SETTING_NAMES}, staff_edited_at=now, created_at=now)
+    db.session.add(competition)
+    db.session.flush()
+    record_audit(actor, "competition_create", target=f"competition:{competition.id}", now=now,
+                 detail=f"新建竞赛「{clean.title}」（{clean.slug}），{_window_text(clean.starts_at, clean.ends_at)}")  # fmt: skip
+    db.session.commit()
+    return competition
+
+
+def update_competition(competition_id: int, settings: CompetitionSettings, actor: str, now: datetime | None = None) -> list[str]:
+    """Apply *settings* to the competition; return the names of the settings that changed.
+
+    Saving unchanged settings writes nothing (a second submit is harmless). Moving the end
+    earlier caps open attempts' deadlines at it. Audited as ``competition_update`` with the
+    changed names (and the window, when it moved) in the detail.
+
+    Raises:
+        NotFound: unknown competition.
+        ValidationFailed: see :func:`validate_settings`; nothing is written then.
+
+    """
+    now = now or utcnow()
+    competition = get_competition(competition_id)
+    clean = validate_settings(settings, competition_id)
+    before = CompetitionSettings.of(competition)
+    starts_at, ends_at = _keep_seconds(clean.starts_at, before.starts_at), _keep_seconds(clean.ends_at, before.ends_at)
+    clean = _replace(clean, starts_at=starts_at, ends_at=ends_at)
+    changed = [name for name in SETTING_NAMES if getattr(clean, name) != getattr(before, name)]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(competition, name, getattr(clean, name))
+    competition.staff_edited_at = now
+    if competition.ends_at is not None:
+        _cap_open_deadlines(competition.id, competition.ends_at)
+    detail = "修改：" + ", ".join(changed)
+    if {"starts_at", "ends_at"} & set(changed):
+        detail += f"；时间 {_window_text(before.starts_at, before.ends_at)} → {_window_text(clean.starts_at, clean.ends_at)}"
+    record_audit(actor, "competition_update", target=f"competition:{competition.id}", detail=detail, now=now)
+    db.session.commit()
+    return changed
+
+
+def _keep_seconds(typed: datetime | None, stored: datetime | None) -> datetime | None:
+    """Return *stored* when *typed* is it cut to the minute (the form shows minutes only), else *typed*."""
+    if typed is not None and stored is not None and typed == stored.replace(second=0, microsecond=0):
+        return stored
+    return typed
+
+
+def _window_text(starts_at: datetime, ends_at: datetime | None) -> str:
+    return f"{format_local(starts_at)} 至 {format_local(ends_at) if ends_at else '长期'}"
+
+
+def _cap_open_deadlines(competition_id: int, ends_at: datetime) -> int:
+    """Move open attempts' deadlines back to *ends_at* where they lie after it; return how many."""
+    result = db.session.execute(
+        update(Attempt)
+        .where(Attempt.competition_id == competition_id, Attempt.status == "open", Attempt.deadline_at > ends_at)
+        .values(deadline_at=ends_at)
+    )
+    return result.rowcount
+
+
+def suggest_copy(competition_id: int) -> tuple[str, str]:
+    """Return a free slug (``<slug>-copy``, ``-copy-2`` …) and a title (``…（副本）``) for a duplicate."""
+    competition = get_competition(competition_id)
+    base = f"{competition.slug[:70]}-copy"
+    taken = set(db.session.scalars(select(Competition.slug).where(Competition.slug.startswith(base))))
+    slug = next(candidate for number in range(1, 1000) if (candidate := base if number == 1 else f"{base}-{number}") not in taken)
+    return slug, f"{competition.title}（副本）"[:TITLE_MAX]
+
+
+def shifted_window(starts_at: datetime, ends_at: datetime | None, now: datetime) -> tuple[datetime, datetime | None]:
+    """Return the window moved by whole weeks so it starts after *now* (unchanged when it already does).
+
+    Whole weeks keep the weekday, the local time of day and the length.
+    """
+    if starts_at > now:
+        return starts_at, ends_at
+    weeks = (now - starts_at) // timedelta(weeks=1) + 1
+    shift = timedelta(weeks=weeks)
+    return starts_at + shift, ends_at + shift if ends_at is not None else None
+
+
+def duplicate_competition(competition_id: int, slug: str, title: str, actor: str, now: datetime | None = None) -> Competition:
+    """Copy a competition's settings under a new slug and title, upcoming, without participants.
+
+    The window keeps its length and moves by whole weeks to start after *now*
+    (:func:`shifted_window`). Audited as ``competition_duplicate`` on the new competition.
+
+    Raises:
+        NotFound: unknown competition.
+        ValidationFailed: bad or taken slug, bad title (``fields``: ``slug``, ``title``).
+
+    """
+    now = now or utcnow()
+    source = get_competition(competition_id)
+    starts_at, ends_at = shifted_window(source.starts_at, source.ends_at, now)
+    settings = _replace(CompetitionSettings.of(source), slug=slug, title=title, starts_at=starts_at, ends_at=ends_at)
+    errors = {}
+    try:
+        validate_settings(settings)
+    except ValidationFailed as exc:
+        errors = {name: message for name, message in exc.fields.items() if name in ("slug", "title")}
+    if errors:
+        raise ValidationFailed("；".join(errors.values()), fields=errors)
+    copied = {column.key: getattr(source, column.key) for column in Competition.__mapper__.column_attrs if column.key not in NOT_COPIED}
+    copy = Competition(**copied, slug=slug.strip(), title=title.strip(), starts_at=starts_at, ends_at=ends_at,
+                       source_hash="", staff_edited_at=now, created_at=now)  # fmt: skip
+    db.session.add(copy)
+    db.session.flush()
+    record_audit(actor, "competition_duplicate", target=f"competition:{copy.id}", now=now,
+                 detail=f"复制自 competition:{source.id}（{source.slug}），{_window_text(starts_at, ends_at)}")  # fmt: skip
+    db.session.commit()
+    return copy
+
+
+def open_early(competition_id: int, actor: str, now: datetime | None = None) -> Competition:
+    """Open an upcoming competition now: ``starts_at`` becomes *now*; audited as ``competition_open_early``.
+
+    Raises:
+        NotFound: unknown competition.
+        Conflict: it is already open or closed (409, ``not_upcoming``).
+
+    """
+    now = now or utcnow()
+    competition = get_competition(competition_id)
+    before = competition.starts_at
+    # Conditional: of two clicks at once exactly one moves the start.
+    moved = db.session.execute(
+        update(Competition).where(Competition.id == competition_id, Competition.starts_at > now).values(starts_at=now, staff_edited_at=now)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise Conflict("竞赛已经开始或已经结束，不能提前开始", code="not_upcoming")
+    record_audit(actor, "competition_open_early", target=f"competition:{competition_id}", from_state="upcoming", to_state="open",
+                 detail=f"开始时间由 {format_local(before)} 提前到 {format_local(now)}", now=now)  # fmt: skip
+    db.session.commit()
+    db.session.refresh(competition)
+    return competition
+
+
+def close_early(competition_id: int, actor: str, now: datetime | None = None) -> Competition:
+    """Close an open competition now: ``ends_at`` becomes *now*; audited as ``competition_close_early``.
+
+    Open attempts' deadlines are capped at *now*: they are scored as they stand once the
+    grace period has passed, like at a scheduled end.
+
+    Raises:
+        NotFound: unknown competition.
+        Conflict: it has not started (``not_open``) or is already closed (409).
+
+    """
+    now = now or utcnow()
+    competition = get_competition(competition_id)
+    before = competition.ends_at
+    moved = db.session.execute(
+        update(Competition)
+        .where(Competition.id == competition_id, Competition.starts_at <= now)
+        .where(or_(Competition.ends_at.is_(None), Competition.ends_at > now))
+        .values(ends_at=now, staff_edited_at=now)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        message = "竞赛尚未开始，不能提前结束" if competition.status_at(now) == "upcoming" else "竞赛已经结束"
+        raise Conflict(message, code="not_open")
+    capped = _cap_open_deadlines(competition_id, now)
+    detail = f"结束时间由 {format_local(before) if before else '长期'} 提前到 {format_local(now)}；进行中的答题 {capped} 次按已保存答案交卷"
+    record_audit(actor, "competition_close_early", target=f"competition:{competition_id}", from_state="open", to_state="closed",
+                 detail=detail, now=now)  # fmt: skip
+    db.session.commit()
+    db.session.refresh(competition)
+    return competition
+
+
+def competition_rows() -> list[CompetitionRow]:
+    """Return every competition, latest start first, with its participant and attempt counts (two grouped queries)."""
+    participants = dict(db.session.execute(select(Participant.competition_id, func.count()).group_by(Participant.competition_id)).all())
+    attempts = dict(db.session.execute(select(Attempt.competition_id, func.count()).group_by(Attempt.competition_id)).all())
+    competitions = db.session.scalars(select(Competition).order_by(Competition.starts_at.desc(), Competition.id.desc()))
+    return [CompetitionRow(c, participants.get(c.id, 0), attempts.get(c.id, 0)) for c in competitions]
+
+
+def attempt_count(competition_id: int) -> int:
+    """Return how many attempts (open or closed) the competition has."""
+    return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.competition_id == competition_id)) or 0
+
+
+def audit_trail(competition_id: int, limit: int = 20) -> list[AuditLog]:
+    """Return the newest *limit* audit rows about the competition (``ix_audit_log_target``)."""
+    query = (
+        select(AuditLog)
+        .where(AuditLog.target == f"competition:{competition_id}")
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def bank_categories() -> list[str]:
+    """Return the active questions' categories and each of their prefixes (``a``, ``a/b``), sorted."""
+    names: set[str] = set()
+    for category in db.session.scalars(select(Question.category).where(Question.is_active.is_(True)).distinct()):
+        parts = [part for part in category.split("/") if part]
+        names.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return sorted(names)
