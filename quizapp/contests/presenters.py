@@ -53,7 +53,17 @@ def competition_summary(competition: Competition, question_count: int | None = N
         "pass_mark": competition.pass_mark,
         "organizations": list(competition.organizations),
         "allow_other_organization": competition.allow_other_organization,
+        "audience": competition.audience,
+        "prize": prize_summary(competition),
     }
+
+
+def prize_summary(competition: Competition) -> dict | None:
+    """Return ``{description, threshold (points; the pass mark when unset), winners}``, or None without a prize."""
+    if not competition.prize_description:
+        return None
+    threshold = competition.prize_threshold if competition.prize_threshold is not None else competition.pass_mark
+    return {"description": competition.prize_description, "threshold": threshold, "winners": competition.prize_winners}
 
 
 def paper_size(competition: Competition) -> int:
