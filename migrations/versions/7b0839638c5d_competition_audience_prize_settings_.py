@@ -5,7 +5,7 @@ prize_winners, and staff_edited_at (set by workspace edits; content sync then re
 conflict instead of overwriting).
 
 Revision ID: 7b0839638c5d
-Revises: 2a512a859ee6
+Revises: 0010cbc7015a
 Create Date: 2026-11-29 22:47:10.496819
 
 """
@@ -16,7 +16,7 @@ import quizapp.core.types  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = '7b0839638c5d'
-down_revision = '2a512a859ee6'
+down_revision = '0010cbc7015a'
 branch_labels = None
 depends_on = None
 
