@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     import quizapp.publicity.editors  # noqa: F401  (registers the publicity kinds' editors)
     import quizapp.publicity.feeds  # noqa: F401
     import quizapp.publicity.views  # noqa: F401
+    import quizapp.publishing.staff  # noqa: F401
     import quizapp.reports.views  # noqa: F401
     import quizapp.search.views  # noqa: F401
     import quizapp.workspace.views  # noqa: F401
@@ -117,6 +118,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(support_bp)
     app.register_blueprint(contests.staff.staff_bp)
+    from quizapp.publishing.staff import bp as publishing_staff_bp
+
+    app.register_blueprint(publishing_staff_bp)
     for blueprint in (public.bp, contests.bp, contests.api_bp, privacy.bp, api.bp, publicity.bp, search.bp):
         app.register_blueprint(blueprint)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.publishing.editors import rendered_fields
-from quizapp.publishing.models import Item, Revision
+from quizapp.publishing.models import AuditLog, Item, Revision
 from quizapp.publishing.workflow import get_revision
 
 
@@ -60,3 +60,8 @@ def compare(item: Item, old_number: int, new_number: int) -> list[FieldDiff]:
     for label, before in old_fields.items():  # a field only the older revision had
         result.append(FieldDiff(label, True, diff_text(before, "")))
     return result
+
+
+def trail(item: Item) -> list[AuditLog]:
+    """Return the audit rows of *item*, newest first (the item page's history)."""
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.item_id == item.id).order_by(AuditLog.at.desc(), AuditLog.id.desc())))

@@ -19,6 +19,8 @@ CLOCK_MODULES = (
     "quizapp.publishing.workflow",
     "quizapp.publishing.presence",
     "quizapp.publishing.overview",
+    "quizapp.publishing.staff",
+    "quizapp.publishing.panels",
     "quizapp.publicity.services",
     "quizapp.publicity.feeds",
     "quizapp.publicity.loader",
