@@ -140,3 +140,28 @@ def test_competition_statistics_totals_and_unknown_competition(sample):
     assert stats.total.passed == 4
     with pytest.raises(NotFound):
         competition_statistics(9999)
+
+
+def test_statistics_of_attempts_taken_through_the_api_add_up_to_their_scores(client, clock, competition):
+    # Real papers (drawn at random by the starter competition's rule), answered and submitted through the API.
+    from tests.contests.factories import answer_all, items_of, start, submit
+
+    first = start(client, competition, phone="13800138001", name="甲")
+    answer_all(client, first)
+    clock.advance(60)
+    full = submit(client, first)["score"]
+    second = start(client, competition, phone="13800138002", name="乙")
+    answer_all(client, second, wrong=3)
+    clock.advance(90)
+    partial = submit(client, second)["score"]
+
+    stats = question_statistics(competition.id)
+    papers = len(items_of(first["attempt_id"])) + len(items_of(second["attempt_id"]))
+
+    # Σ over versions of (mean mark × attempts) is the sum of the two scores, whatever was drawn.
+    assert sum(row.mean_points * row.attempts for row in stats) == pytest.approx(full + partial)
+    assert sum(row.attempts for row in stats) == papers and all(row.attempts in (1, 2) for row in stats)
+    # A version both got right has facility 1; the three the second person missed are below 1
+    # (0.5 when on both papers, 0 when only on theirs); with two people no other value is possible.
+    assert {row.facility for row in stats} <= {0.0, 0.5, 1.0}
+    assert sum(1 for row in stats if row.facility < 1) == 3
