@@ -184,3 +184,21 @@ def test_the_menu_offers_the_report_pages_to_staff(client, make_staff, login_as)
 
     assert 'href="/staff/reports/"' in page and "成绩与统计" in page
     assert 'href="/staff/reports/year"' in page and "年度数据" in page
+
+
+def test_pages_of_a_competition_nobody_took_part_in(client, make_staff, login_as):
+    from datetime import UTC, datetime
+
+    from tests.contests.sittings import make_competition
+
+    competition = make_competition("空竞赛", datetime(2026, 5, 1, tzinfo=UTC))
+    db.session.commit()
+    login_as(client, make_staff("reviewer"))
+
+    stats = client.get(f"/staff/reports/competitions/{competition.id}/statistics").get_data(as_text=True)
+    listing = client.get(f"/staff/reports/competitions/{competition.id}/results").get_data(as_text=True)
+    index = client.get("/staff/reports/").get_data(as_text=True)
+
+    assert "还没有交卷的答题" in stats and "共 0 人" in stats and stats.count("<rect ") == 10
+    assert "没有符合条件的参赛者" in listing and "共 0 人" in listing
+    assert "空竞赛" in index and f"/staff/reports/competitions/{competition.id}/statistics" in index
