@@ -46,6 +46,8 @@ ATTEMPTS_MAX = 100
 SCORE_MAX = 10000
 POINTS_MAX = 100
 PRIZE_WINNERS_MAX = 1000
+#: The 个人信息保护规则 page (/privacy) promises names and numbers are kept "一般不超过竞赛结束后六个月".
+RETENTION_MAX_DAYS = 180
 #: Columns a duplicate never copies: identity, window, provenance.
 NOT_COPIED = {"id", "slug", "title", "starts_at", "ends_at", "source_hash", "created_at", "staff_edited_at"}
 
@@ -56,7 +58,8 @@ class CompetitionSettings:
 
     Times are aware UTC; ``time_limit_s`` in seconds; ``pass_mark``, ``prize_threshold`` and
     ``default_points`` (type → points) in points; ``paper_rule`` in the build_paper shape;
-    ``audience`` a key of :data:`~quizapp.contests.models.AUDIENCES`.
+    ``audience`` a key of :data:`~quizapp.contests.models.AUDIENCES`; ``retention_days`` the days
+    after the end that names and numbers are kept (:mod:`quizapp.contests.erasure`).
     """
 
     title: str
@@ -78,6 +81,7 @@ class CompetitionSettings:
     prize_description: str = ""
     prize_threshold: float | None = None
     prize_winners: int | None = None
+    retention_days: int | None = None
 
     @classmethod
     def of(cls, competition: Competition) -> CompetitionSettings:
@@ -155,6 +159,11 @@ def validate_settings(settings: CompetitionSettings, competition_id: int | None 
         errors["prize_threshold"] = f"抽奖资格分数须在 0 到 {SCORE_MAX} 之间"
     if settings.prize_winners is not None and not 1 <= settings.prize_winners <= PRIZE_WINNERS_MAX:
         errors["prize_winners"] = f"中奖人数须在 1 到 {PRIZE_WINNERS_MAX} 之间"
+    if settings.retention_days is None and settings.ends_at is not None:
+        errors["retention_days"] = "请填写个人信息保存期限（竞赛结束后多少天删除姓名和手机号）"
+    elif settings.retention_days is not None and not 0 <= settings.retention_days <= RETENTION_MAX_DAYS:
+        promise = "个人信息保护规则承诺一般不超过竞赛结束后六个月"
+        errors["retention_days"] = f"个人信息保存期限须在 0 到 {RETENTION_MAX_DAYS} 天之间（{promise}）"
     if errors:
         raise ValidationFailed("；".join(errors.values()), fields=errors)
     return _replace(

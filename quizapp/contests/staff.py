@@ -17,7 +17,7 @@ from quizapp.contests.services import get_competition
 from quizapp.contests.staff_forms import CompetitionForm, ConfirmForm, DuplicateForm, PaperRuleForm, RuleCountQuery
 from quizapp.core.errors import DomainError, ValidationFailed
 from quizapp.core.timeutil import utcnow
-from quizapp.workspace import register_nav
+from quizapp.workspace import register_nav, register_panel
 
 staff_bp = Blueprint("contests_staff", __name__, url_prefix="/staff/competitions")
 
@@ -178,4 +178,16 @@ def _move_window(competition_id: int, operation, done: str):
     return redirect(url_for("contests_staff.view", competition_id=competition_id))
 
 
+def competitions_panel() -> str:
+    """Dashboard panel for all staff: the competitions open now and the next three to open."""
+    if not current_user.has_role(*STAFF_ROLES):
+        return ""
+    rows = admin.competition_rows()
+    now = utcnow()
+    running = [row for row in rows if row.competition.status_at(now) == "open"]
+    coming = sorted((row for row in rows if row.competition.status_at(now) == "upcoming"), key=lambda row: row.competition.starts_at)[:3]
+    return render_template("contests/staff/_panel.html", running=running, coming=coming)
+
+
 register_nav("竞赛管理", "contests_staff.index", roles=STAFF_ROLES, order=30)
+register_panel(competitions_panel, order=30)

@@ -178,6 +178,7 @@ class CompetitionForm(PaperRuleForm):
     prize_description = TextAreaField("奖品说明（有奖问答，不填表示无奖品）", validators=[Optional()])
     prize_threshold = FloatField("抽奖资格分数（不填则按及格分数）", validators=[Optional()])
     prize_winners = IntegerField("计划中奖人数", validators=[Optional()])
+    retention_days = IntegerField("个人信息保存期限（竞赛结束后天数）", validators=[Optional()], default=180)
     recount = SubmitField("重新计算")
     submit = SubmitField("保存")
 
@@ -212,13 +213,14 @@ class CompetitionForm(PaperRuleForm):
             prize_description=self.prize_description.data or "",
             prize_threshold=self.prize_threshold.data,
             prize_winners=self.prize_winners.data,
+            retention_days=self.retention_days.data,
         )
 
     def fill(self, competition: Competition) -> None:
         """Set every field from *competition* (for the edit page's first view)."""
         for name in ("title", "slug", "description", "audience", "allow_other_organization", "attempts_allowed", "pass_mark",
                      "partial_credit_multiple", "shuffle_questions", "shuffle_options", "prize_description", "prize_threshold",
-                     "prize_winners"):  # fmt: skip
+                     "prize_winners", "retention_days"):  # fmt: skip
             getattr(self, name).data = getattr(competition, name)
         self.starts_at.data = _local_naive(competition.starts_at)
         self.ends_at.data = _local_naive(competition.ends_at)

@@ -88,6 +88,7 @@ def settings(**overrides) -> CompetitionSettings:
         "shuffle_questions": True,
         "shuffle_options": True,
         "default_points": {"single_choice": 40.0, "true_false": 20.0},
+        "retention_days": 180,
     }
     values.update(overrides)
     return CompetitionSettings(**values)

@@ -132,6 +132,8 @@ def test_create_stores_utc_deduplicates_units_and_audits(known_bank):  # noqa: F
         ({"pass_mark": float("nan")}, "pass_mark", "及格分数须在 0 到 10000 之间"),
         ({"default_points": {"single_choice": 0.0}}, "points_single_choice", "每题分值须在 0.5 到 100 之间"),
         ({"prize_winners": 0}, "prize_winners", "中奖人数须在 1 到 1000 之间"),
+        ({"retention_days": None}, "retention_days", "请填写个人信息保存期限"),
+        ({"retention_days": 181}, "retention_days", "个人信息保存期限须在 0 到 180 天之间"),
         ({"paper_rule": {"rules": [{"type": "fill_blank", "count": 2}]}}, "paper_rule",
          "第 1 条规则（全部分类 · 填空题 · 任意难度）需要 2 道题，题库中只有 1 道符合"),
     ],
@@ -195,7 +197,8 @@ def test_duplicate_copies_settings_moves_the_window_by_whole_weeks_and_has_no_pa
     assert copy.ends_at == datetime(2026, 6, 20, 10, 0, tzinfo=UTC) + timedelta(weeks=2)
     assert copy.status_at(later) == "upcoming"
     assert (copy.slug, copy.title, copy.source_hash, copy.staff_edited_at) == ("aqy-2026-b", "第二场", "", later)
-    kept = ("organizations", "paper_rule", "default_points", "attempts_allowed", "time_limit_s", "prize_description", "prize_winners")
+    kept = ("organizations", "paper_rule", "default_points", "attempts_allowed", "time_limit_s", "prize_description", "prize_winners",
+            "retention_days")
     assert all(getattr(copy, name) == getattr(source, name) for name in kept)
     assert db.session.scalars(select(Participant).where(Participant.competition_id == copy.id)).all() == []
     [row] = audit_rows("competition_duplicate")
@@ -313,3 +316,18 @@ def test_the_sync_command_prints_the_conflict(app, runner, content_copy):
     assert "conflict: aqsf_2026.yaml: competition aqsf-2026 was edited by staff" in result.output
     db.session.expire_all()
     assert db.session.get(Competition, competition.id).pass_mark == 50
+
+
+def test_the_draw_defaults_to_the_competitions_prize_threshold(app, clock):
+    from quizapp.contests import draws
+    from tests.contests.people import make_competition, make_people
+
+    competition = make_competition(clock.now)
+    make_people(competition, clock.now)
+    assert draws.preview_draw(competition.id, winners=3, seed="s").entries == [12, 14, 15, 16, 17]  # pass mark 60
+    competition.prize_threshold = 90.0
+    db.session.commit()
+    result = draws.preview_draw(competition.id, winners=3, seed="s")
+    # tests.contests.people: 李四 90 (attempt 12) and 孙八 100 (17) reach 90; 张三 80 (16) does not.
+    assert (result.threshold, result.entries) == (90.0, [12, 17])
+    assert draws.preview_draw(competition.id, winners=3, seed="s", threshold=55).entries == [12, 13, 14, 15, 16, 17]

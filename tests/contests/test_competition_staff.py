@@ -57,6 +57,7 @@ def form_data(**overrides) -> dict:
         "prize_description": "纪念品一份",
         "prize_threshold": "80",
         "prize_winners": "10",
+        "retention_days": "90",
         "submit": "1",
     }
     data.update(overrides)
@@ -159,6 +160,7 @@ def test_create_from_the_form_stores_utc_seconds_and_units(client, editor, known
     assert competition.default_points == {"single_choice": 40.0, "true_false": 20.0}
     assert (competition.partial_credit_multiple, competition.shuffle_questions, competition.shuffle_options) == (True, True, False)
     assert (competition.prize_description, competition.prize_threshold, competition.prize_winners) == ("纪念品一份", 80.0, 10)
+    assert competition.retention_days == 90
     [row] = audit("competition_create")
     assert row.actor == editor.actor
 
@@ -171,6 +173,7 @@ def test_create_from_the_form_stores_utc_seconds_and_units(client, editor, known
         ({"time_limit_min": "十"}, "请填写整数"),
         ({"time_limit_min": "0"}, "答题限时须在 1 到 600 分钟之间"),
         ({"pass_mark": "abc"}, "请填写数字"),
+        ({"retention_days": ""}, "请填写个人信息保存期限"),
         ({"rules-1-difficulty": "7"}, "难度请填写 1–5 的数字"),
         ({"rules-0-count": "4"}, "第 1 条规则（安全生产法 · 单选题 · 任意难度）需要 4 道题，题库中只有 3 道符合"),
         ({"paper_mode": "fixed", "fixed": "k-01\nk-99"}, "以下题目不存在或已停用：k-99"),
@@ -336,3 +339,12 @@ def test_the_public_page_and_api_show_audience_and_prize(client, known_bank):  #
     refused = client.post(f"{API}/competitions/{competition.id}/attempts", json=ENTRY)
     assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {"group": "本竞赛仅面向从业人员"}
     assert client.post(f"{API}/competitions/{competition.id}/attempts", json={**ENTRY, "group": "practitioner"}).status_code == 201
+
+
+def test_the_dashboard_panel_lists_running_and_coming_competitions(client, make_staff, login_as, upcoming, running):
+    login_as(client, make_staff("reviewer"))
+    page = client.get("/staff/").get_data(as_text=True)
+    panel = page[page.index("<h2>知识竞赛</h2>"):]
+    assert panel.index("进行中：") < panel.index(f'/staff/competitions/{running.id}"') < panel.index("即将开始：")
+    assert panel.index("即将开始：") < panel.index(f'/staff/competitions/{upcoming.id}"')
+    assert "0 人参赛，0 次答题" in panel
