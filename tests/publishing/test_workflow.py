@@ -243,3 +243,30 @@ def test_content_sync_never_overwrites_a_staff_revision_waiting_for_review(app, 
     assert (item.live_revision_id, workflow.stage(item)) == (live.id, "revision_review")
     workflow.approve(item.id, REVIEWER)
     assert item.title == "工作人员改的标题"
+
+
+def test_the_on_live_hook_runs_when_a_revision_goes_live_now_or_at_its_time(app, pub_clock):
+    from quizapp.publishing.editors import EDITORS, EditorSpec, register_editor
+
+    seen: list[tuple[str, int]] = []
+    spec = EDITORS["news"]
+    register_editor("news", EditorSpec(**{**spec.__dict__, "on_live": lambda item, revision: seen.append((item.uid, revision.number))}))
+    try:
+        now_item, _ = draft(title="立即")
+        workflow.submit(now_item.id, EDITOR)
+        workflow.approve(now_item.id, REVIEWER)
+        later, _ = draft(title="定时")
+        workflow.submit(later.id, EDITOR)
+        workflow.approve(later.id, REVIEWER, publish_at=pub_clock.now + timedelta(hours=1))
+        edited = news_content("立即2")
+        workflow.save_draft("news", edited, KINDS["news"].listing(edited), OTHER, item_id=now_item.id)
+        workflow.submit(now_item.id, OTHER)
+        workflow.approve(now_item.id, REVIEWER, publish_at=pub_clock.now + timedelta(hours=2))
+        assert seen == [(now_item.uid, 1)]
+        pub_clock.advance(3600)
+        sweep_schedule()
+        pub_clock.advance(3600)
+        sweep_schedule()
+        assert seen == [(now_item.uid, 1), (later.uid, 1), (now_item.uid, 2)]
+    finally:
+        register_editor("news", spec)
