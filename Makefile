@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app quizapp
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint install db content clean admin
+.PHONY: run serve bench bench-volume bench-profile test lint install db content clean admin
 ADMIN ?= admin
 
 $(BIN)/python:
@@ -41,6 +41,24 @@ serve: db
 	@echo "  shared state: $${QUIZAPP_REDIS_URL:-memory, per worker} -- set QUIZAPP_REDIS_URL=redis://127.0.0.1:6379/0 for one rate limit and cache"
 	@echo "  scheduler: not in the workers; run one beside it: $(FLASK) scheduler run"
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Load benchmark (bench/run.py; not part of the test suite): ~10 minutes, writes bench/results.md.
+# Durations and users: BENCH_DURATION_S, BENCH_THINK_DURATION_S, BENCH_USERS, BENCH_PARTICIPANTS, BENCH_BACKENDS.
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench
+	$(BIN)/python bench/run.py
+
+# Data volume on PostgreSQL (database quizapp_bench, recreated): 100,000 participants, 2,000,000 responses.
+bench-volume: $(VENV)/.bench
+	$(BIN)/python bench/volume.py --fresh
+
+# pyinstrument over the participant path, on the SQLite database the last `make bench` seeded.
+bench-profile: $(VENV)/.bench
+	QUIZAPP_DATABASE_URL=sqlite:///$(CURDIR)/bench/out/bench.sqlite3 QUIZAPP_ATTEMPT_START_LIMIT="1000000 per minute" \
+	  $(BIN)/python bench/profile_participant.py
 
 lint: install
 	$(BIN)/ruff check quizapp tests migrations wsgi.py gunicorn.conf.py

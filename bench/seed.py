@@ -141,10 +141,17 @@ def _finished_attempts(competition: Competition, count: int, seed: int = 2026112
                 )
             participant_id += 1
             attempt_id += 1
-        db.session.execute(insert(Participant), participants)
-        db.session.execute(insert(Attempt), attempts)
-        db.session.execute(insert(PaperItem), items)
+        # Core INSERTs of plain rows (executemany), not ORM objects: the ids are given, nothing to read back.
+        db.session.execute(insert(Participant.__table__), [_columns(Participant, row) for row in participants])
+        db.session.execute(insert(Attempt.__table__), attempts)
+        db.session.execute(insert(PaperItem.__table__), items)
         db.session.commit()
+
+
+def _columns(model, row: dict) -> dict:
+    """Rename attribute keys to column names where they differ (``group`` is ``participant_group``)."""
+    mapper = model.__mapper__
+    return {mapper.attrs[key].columns[0].name: value for key, value in row.items()}
 
 
 def _reset_sequences() -> None:

@@ -22,6 +22,7 @@ import argparse
 import importlib
 import inspect
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -193,6 +194,30 @@ def measure_statistics(competition: Competition) -> dict:
     return figures
 
 
+def _default_environment() -> None:
+    """Point the app at the benchmark database (``BENCH_PG_URL``) with throwaway keys unless told otherwise."""
+    if not os.environ.get("QUIZAPP_DATABASE_URL"):
+        os.environ["QUIZAPP_DATABASE_URL"] = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench")
+    if not os.environ.get("QUIZAPP_PII_KEY"):
+        from cryptography.fernet import Fernet
+
+        os.environ["QUIZAPP_PII_KEY"] = Fernet.generate_key().decode()
+    os.environ.setdefault("QUIZAPP_SECRET_KEY", "bench-secret-key-" + "x" * 32)
+    os.environ.setdefault("QUIZAPP_ENV", "development")
+
+
+def _recreate_database(url: str) -> None:
+    """Drop and create the database of *url*; refuses any name without ``bench`` in it."""
+    import psycopg
+
+    base, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
+    if "bench" not in name:
+        raise SystemExit(f"refusing to recreate {name!r}: --fresh only recreates a database named *bench*")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> int:
     """Parse the options, load the data and print the figures as one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -200,7 +225,9 @@ def main() -> int:
     parser.add_argument("--leaderboard-only", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="recreate the database and load the starter content first")
     options = parser.parse_args()
+    _default_environment()
     if options.fresh:
+        _recreate_database(os.environ["QUIZAPP_DATABASE_URL"])
         subprocess.run([sys.executable, "-m", "flask", "--app", "quizapp", "db", "upgrade"], cwd=ROOT, check=True, capture_output=True)
         subprocess.run([sys.executable, "-m", "flask", "--app", "quizapp", "content", "sync"], cwd=ROOT, check=True, capture_output=True)
     app = create_app()

@@ -21,8 +21,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.bank.grading import grader_for
+from quizapp.bank.models import QuestionVersion
 from quizapp.bank.services import drawable_pool
 from quizapp.contests.models import GROUPS, OTHER_ORGANIZATION, Attempt, Competition, PaperItem, Participant
 from quizapp.contests.paper import build_paper
@@ -180,7 +183,17 @@ def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = 
     except IntegrityError:  # a concurrent start won the one-open-attempt index
         db.session.rollback()
         raise Conflict(OPEN_ELSEWHERE, code="attempt_open_elsewhere") from None
+    _load_versions(attempt)  # the caller shows the paper: one query, not one per question
     return attempt, token
+
+
+def _load_versions(attempt: Attempt) -> None:
+    """Load the question versions of the attempt's paper in one query (``item.version`` then needs none)."""
+    items = attempt.items
+    ids = {item.question_version_id for item in items}
+    versions = {version.id: version for version in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))}
+    for item in items:
+        set_committed_value(item, "version", versions[item.question_version_id])
 
 
 def _check_may_start(competition: Competition, participant: Participant) -> None:
@@ -278,7 +291,10 @@ def save_response(attempt: Attempt, item_id: int, raw_answer: object, now: datet
 
     """
     now = now or utcnow()
-    item = next((item for item in attempt.items if item.id == item_id), None)
+    # One row with its version, not the whole paper: this runs for every answer (bench/results.md).
+    item = db.session.scalar(
+        select(PaperItem).where(PaperItem.attempt_id == attempt.id, PaperItem.id == item_id).options(joinedload(PaperItem.version))
+    )
     if item is None:
         raise NotFound("本试卷中没有这道题")
     _check_accepts(attempt, now)
@@ -321,6 +337,7 @@ def _close(attempt: Attempt, submitted_at: datetime) -> None:
     close it; the loser rolls back and reads the winner's result.
     """
     competition = attempt.competition
+    _load_versions(attempt)
     grades = {item.id: _grade(item, competition.partial_credit_multiple) for item in attempt.items}
     score = round(sum(grade.points for grade in grades.values()), 2)
     values = attempt.closing_values(score, submitted_at, competition.pass_mark)
