@@ -7,7 +7,7 @@ or an admin. Searches are POSTed, so a typed number never appears in a URL or ac
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from quizapp.accounts.access import current_actor, role_required
@@ -47,7 +47,9 @@ def search_results():
         except ValidationFailed as exc:
             for field, message in exc.fields.items():
                 getattr(form, field).errors.append(message)
-    return render_template("contests/support/search.html", form=form, rows=rows), 200 if rows is not None else 422
+    response = make_response(render_template("contests/support/search.html", form=form, rows=rows), 200 if rows is not None else 422)
+    response.headers["Cache-Control"] = "no-store"  # the page may repeat a typed number: keep it out of caches
+    return response
 
 
 @support_bp.get("/participants/<int:participant_id>")

@@ -228,3 +228,26 @@ def test_draws_after_erasure_keep_their_list_and_show_the_erased_winner_as_erase
     assert [(w.attempt_id, w.name, w.phone) for w in shown.winners] == [(16, "已删除", "已删除")]
     # An erased person no longer enters new draws (nobody could hand them a prize).
     assert draws.preview_draw(closed.id, winners=5, seed=SEED).entries == [12, 14, 15, 17]
+
+
+def test_end_to_end_taken_competition_drawn_and_re_run_to_the_same_winners(client, competition, clock, runner):
+    from tests.contests.factories import answer_all, start, submit
+
+    people = [("张三", "13800138000", 0), ("李四", "13900139000", 1), ("王五", "13700137000", 20)]
+    for name, phone, wrong in people:
+        attempt = start(client, competition, name=name, phone=phone)
+        answer_all(client, attempt, wrong=wrong)
+        submit(client, attempt)
+    clock.advance(91 * 86400)  # the starter competition ends 90 days after loading
+    args = ["contests", "draw", str(competition.id), "--winners", "2", "--seed", "e2e", "--json"]
+
+    recorded = json.loads(runner.invoke(args=args).output)
+    rerun = json.loads(runner.invoke(args=[*args, "--dry-run"]).output)
+
+    assert recorded["recorded"] is True and rerun["recorded"] is False
+    assert rerun["winners"] == recorded["winners"] and len(recorded["winners"]) == 2
+    # 王五 answered everything wrong (0 points < 60): two entries, both win, in ticket order.
+    entries = recorded["entries"]
+    assert len(entries) == 2
+    assert [w["attempt_id"] for w in recorded["winners"]] == sorted(entries, key=lambda a: draws.ticket("e2e", a))
+    assert {w["name"] for w in recorded["winners"]} == {"张*", "李*"}

@@ -116,6 +116,7 @@ def test_search_by_full_number_lists_the_person_without_showing_the_number_in_th
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "周九" in page and "132****2000" in page
+    assert response.headers["Cache-Control"] == "no-store"
     assert "#31" in page and "（2/2）" in page
     assert f"/staff/support/participants/{data['zhou']}" in page
 
