@@ -23,7 +23,7 @@ def expire() -> None:
 @click.argument("competition_id", type=int)
 @click.option("--winners", "winners", type=click.IntRange(1, 1000), required=True, help="How many winners (1–1000).")
 @click.option("--seed", required=True, help="The published seed (1–64 characters).")
-@click.option("--threshold", type=float, default=None, help="Minimum best score in points (default: the pass mark).")
+@click.option("--threshold", type=float, default=None, help="Minimum best score, points (default: prize threshold or pass mark).")
 @click.option("--prize", default=None, help="Prize name (default 幸运奖); one draw per prize.")
 @click.option("--dry-run", is_flag=True, help="Show the winners without recording the draw.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

@@ -125,6 +125,11 @@ def qualifying_entries(competition_id: int, threshold: float) -> list[Participan
     )
 
 
+def default_threshold(competition: Competition) -> float:
+    """Return the score (points) that qualifies: the competition's 抽奖资格分数, else its 及格线."""
+    return competition.pass_mark if competition.prize_threshold is None else competition.prize_threshold
+
+
 def _validated(competition: Competition, prize: str | None, threshold: float | None, winners: int, seed: str) -> tuple[str, float, str]:
     """Return (prize, threshold, seed) cleaned, or raise ValidationFailed naming each bad field."""
     errors: dict[str, str] = {}
@@ -136,8 +141,8 @@ def _validated(competition: Competition, prize: str | None, threshold: float | N
         errors["seed"] = f"请填写随机种子（1–{SEED_MAX}个可见字符）"
     if not isinstance(winners, int) or not 1 <= winners <= WINNERS_MAX:
         errors["winners"] = f"中奖人数须为 1–{WINNERS_MAX} 的整数"
-    if threshold is None:  # the competition's prize setting (workspace editor), else its pass mark
-        threshold = competition.prize_threshold if competition.prize_threshold is not None else competition.pass_mark
+    if threshold is None:
+        threshold = default_threshold(competition)
     if not 0 <= threshold <= 100000:
         errors["threshold"] = "得分门槛须为不小于 0 的分数"
     if errors:
@@ -148,8 +153,8 @@ def _validated(competition: Competition, prize: str | None, threshold: float | N
 def preview_draw(competition_id: int, *, winners: int, seed: str, threshold: float | None = None, prize: str | None = None) -> DrawResult:
     """Compute the draw without recording it (a dry run); the same data and seed give the same result.
 
-    *threshold* defaults to the competition's 抽奖资格分数 (``prize_threshold``, points), else
-    its 及格线 (``pass_mark``); *prize* to 幸运奖.
+    *threshold* defaults to the competition's 抽奖资格分数 (``prize_threshold``, points) or,
+    without one, its 及格线 (``pass_mark``); *prize* defaults to 幸运奖.
 
     Raises:
         NotFound: unknown competition.

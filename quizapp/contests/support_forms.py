@@ -49,10 +49,10 @@ class EraseForm(ReasonForm):
 
 
 class DrawForm(FlaskForm):
-    """A prize draw: prize, threshold (points; empty = pass mark), winners, seed; preview or record."""
+    """A prize draw: prize, threshold (points; empty = the competition's prize threshold or pass mark), winners, seed."""
 
     prize = StringField("奖项名称", default=DEFAULT_PRIZE, validators=[DataRequired("请填写奖项名称"), Length(max=PRIZE_MAX)])
-    threshold = FloatField("得分门槛（分，不填按抽奖资格分数）", validators=[Optional(), NumberRange(min=0, message="得分门槛不能为负数")])
+    threshold = FloatField("得分门槛（分，不填按竞赛设置）", validators=[Optional(), NumberRange(min=0, message="得分门槛不能为负数")])
     winners = IntegerField(
         "中奖人数", default=10, validators=[InputRequired("请填写中奖人数"), NumberRange(1, WINNERS_MAX, f"中奖人数须为 1–{WINNERS_MAX}")]
     )

@@ -78,6 +78,16 @@ def test_a_lower_threshold_lets_the_55_point_entry_in(closed):
     assert winner_ids(result) == [16, 13, 17]
 
 
+def test_the_competitions_prize_threshold_is_the_default(closed):
+    closed.prize_threshold = 55
+    db.session.commit()
+
+    result = draws.preview_draw(closed.id, winners=3, seed=SEED)
+
+    assert (result.threshold, result.entries) == (55, [12, 13, 14, 15, 16, 17])
+    assert draws.preview_draw(closed.id, winners=3, seed=SEED, threshold=60).entries == [12, 14, 15, 16, 17]
+
+
 def test_more_winners_than_entries_gives_every_entry_in_draw_order(closed):
     assert winner_ids(draws.preview_draw(closed.id, winners=10, seed=SEED)) == [16, 17, 12, 15, 14]
 

@@ -181,6 +181,18 @@ def test_draw_page_suggests_a_seed_previews_then_records_once(client, data, revi
     assert [(d.prize, d.created_by) for d in db.session.scalars(select(PrizeDraw))] == [("幸运奖", reviewer.actor)]
 
 
+def test_draw_page_offers_the_competitions_planned_winners_and_threshold(client, data, reviewer):
+    from quizapp.contests.models import Competition
+
+    competition = db.session.get(Competition, data["closed"])
+    competition.prize_winners, competition.prize_threshold = 7, 80
+    db.session.commit()
+
+    page = client.get(f"/staff/support/draws/{data['closed']}").get_data(as_text=True)
+
+    assert re.search(r'name="winners"[^>]*value="7"', page) and "不填则为 80 分" in page
+
+
 def test_recording_a_draw_before_the_close_is_refused_on_the_page(client, data, reviewer):
     response = client.post(f"/staff/support/draws/{data['running']}", data={"prize": "幸运奖", "winners": "1", "seed": "x", "confirm": "1"})
     assert response.status_code == 409 and "竞赛结束后才能正式抽奖" in response.get_data(as_text=True)
@@ -190,3 +202,18 @@ def test_bad_draw_input_is_shown_on_the_form(client, data, reviewer):
     response = client.post(f"/staff/support/draws/{data['closed']}", data={"prize": "", "winners": "0", "seed": "", "preview": "1"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "请填写奖项名称" in page and "中奖人数须为 1–1000" in page and "请填写随机种子" in page
+
+
+def test_changes_without_a_csrf_token_are_refused_and_change_nothing(app, data, make_staff, login_as):
+    client = app.test_client()
+    login_as(client, make_staff("admin"))
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    erase = client.post(f"/staff/support/participants/{data['zhang']}/erase", data={"erase-reason": "本人申请", "erase-confirm": "y"})
+    draw = client.post(f"/staff/support/draws/{data['closed']}", data={"prize": "幸运奖", "winners": "3", "seed": SEED, "confirm": "1"})
+
+    assert erase.status_code == draw.status_code == 422
+    assert "页面已过期，请重新提交" in draw.get_data(as_text=True)
+    assert audit_rows("erase") == audit_rows("draw") == [] and db.session.scalar(select(PrizeDraw)) is None
+    db.session.expire_all()
+    assert db.session.get(Participant, data["zhang"]).name == "张三"
