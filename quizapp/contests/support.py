@@ -24,13 +24,6 @@ STAFF = ("admin", "editor", "reviewer")
 GUARDIANS = ("admin", "reviewer")
 
 
-def _refused(form) -> None:
-    """Explain a refused CSRF token (an expired page), which no field shows."""
-    token = getattr(form, "csrf_token", None)  # absent when CSRF is switched off (tests)
-    if token is not None and token.errors:
-        flash("页面已过期，请重新提交", "error")
-
-
 def _search_form() -> SearchForm:
     return SearchForm().with_competitions(list_competitions())
 
@@ -54,8 +47,6 @@ def search_results():
         except ValidationFailed as exc:
             for field, message in exc.fields.items():
                 getattr(form, field).errors.append(message)
-    else:
-        _refused(form)
     response = make_response(render_template("contests/support/search.html", form=form, rows=rows), 200 if rows is not None else 422)
     response.headers["Cache-Control"] = "no-store"  # the page may repeat a typed number: keep it out of caches
     return response
@@ -84,7 +75,6 @@ def reset(attempt_id: int):
     participant_id = support_services.get_attempt(attempt_id).participant_id
     form = ReasonForm(prefix="reset")
     if not form.validate_on_submit():
-        _refused(form)
         return _render_participant(participant_id, 422, reset=form)
     try:
         attempt = support_services.reset_attempt(attempt_id, actor=current_actor(), reason=form.reason.data)
@@ -101,7 +91,6 @@ def grant(participant_id: int):
     """Grant one extra attempt (reason required; a repeated submit adds nothing)."""
     form = GrantForm(prefix="grant")
     if not form.validate_on_submit() or not form.expected.data.isdigit():
-        _refused(form)
         return _render_participant(participant_id, 422, grant=form)
     try:
         granted = support_services.grant_extra_attempt(
@@ -120,7 +109,6 @@ def erase(participant_id: int):
     """Erase the participant's name and number on request (reason and identity check required)."""
     form = EraseForm(prefix="erase")
     if not form.validate_on_submit():
-        _refused(form)
         return _render_participant(participant_id, 422, erase=form)
     try:
         erased = erasure.erase_participant(participant_id, actor=current_actor(), reason=form.reason.data)
@@ -166,7 +154,6 @@ def draw(competition_id: int):
             flash(exc.message, "error")
             status = exc.status
     elif form.is_submitted():
-        _refused(form)
         status = 422
     return (
         render_template(
