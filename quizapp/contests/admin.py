@@ -20,6 +20,8 @@ reports a conflict instead of overwriting it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
@@ -215,20 +217,35 @@ def create_competition(settings: CompetitionSettings, actor: str, now: datetime 
     return competition
 
 
-def update_competition(competition_id: int, settings: CompetitionSettings, actor: str, now: datetime | None = None) -> list[str]:
+def settings_version(competition: Competition) -> str:
+    """Return a short digest of the competition's settings, taken when an edit form is shown."""
+    values = CompetitionSettings.of(competition)
+    document = {name: getattr(values, name) for name in SETTING_NAMES}
+    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def update_competition(
+    competition_id: int, settings: CompetitionSettings, actor: str, now: datetime | None = None, *, based_on: str | None = None
+) -> list[str]:
     """Apply *settings* to the competition; return the names of the settings that changed.
 
     Saving unchanged settings writes nothing (a second submit is harmless). Moving the end
     earlier caps open attempts' deadlines at it. Audited as ``competition_update`` with the
-    changed names (and the window, when it moved) in the detail.
+    changed names (and the window, when it moved) in the detail. *based_on* is the
+    :func:`settings_version` the editor started from: when someone else changed the
+    competition since (another editor, or a reviewer opening it early), nothing is saved,
+    so a stale form can never move the window back.
 
     Raises:
         NotFound: unknown competition.
+        Conflict: *based_on* is no longer the current version (``edit_conflict``, 409).
         ValidationFailed: see :func:`validate_settings`; nothing is written then.
 
     """
     now = now or utcnow()
     competition = get_competition(competition_id)
+    if based_on is not None and based_on != settings_version(competition):
+        raise Conflict("您编辑期间本竞赛已被他人修改（或已提前开始、结束），本次修改未保存：请打开最新的设置重新修改", code="edit_conflict")
     clean = validate_settings(settings, competition_id)
     before = CompetitionSettings.of(competition)
     starts_at, ends_at = _keep_seconds(clean.starts_at, before.starts_at), _keep_seconds(clean.ends_at, before.ends_at)

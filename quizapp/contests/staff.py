@@ -75,6 +75,7 @@ def edit(competition_id: int):
     form = CompetitionForm()
     if not form.is_submitted():
         form.fill(competition)
+        form.version.data = admin.settings_version(competition)
     return _editor(form, competition)
 
 
@@ -89,12 +90,15 @@ def _editor(form: CompetitionForm, competition):
                 created = admin.create_competition(form.settings(), current_actor())
                 flash(f"已创建竞赛「{created.title}」", "success")
                 return redirect(url_for("contests_staff.view", competition_id=created.id))
-            changed = admin.update_competition(competition.id, form.settings(), current_actor())
+            changed = admin.update_competition(competition.id, form.settings(), current_actor(), based_on=form.version.data or None)
             flash(f"已保存，修改了 {len(changed)} 项设置" if changed else "没有修改任何设置", "success")
             return redirect(url_for("contests_staff.view", competition_id=competition.id))
         except ValidationFailed as exc:
             form.show_errors(exc.fields)
             status = 422
+        except DomainError as exc:
+            form.form_errors.append(exc.message)
+            status = exc.status
     elif form.is_submitted():
         status = 422
     check = admin.check_rule(form.paper_rule())

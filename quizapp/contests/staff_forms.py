@@ -17,6 +17,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -179,6 +180,7 @@ class CompetitionForm(PaperRuleForm):
     prize_threshold = FloatField("抽奖资格分数（不填则按及格分数）", validators=[Optional()])
     prize_winners = IntegerField("计划中奖人数", validators=[Optional()])
     retention_days = IntegerField("个人信息保存期限（竞赛结束后天数）", validators=[Optional()], default=180)
+    version = HiddenField()
     recount = SubmitField("重新计算")
     submit = SubmitField("保存")
 

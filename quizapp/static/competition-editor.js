@@ -38,9 +38,11 @@
     if (!box) { return; }
     box.textContent = "";
     var summary = document.createElement("p");
-    summary.textContent = data.mode === "fixed"
-      ? "固定试卷：共 " + data.total + " 题，题库中找到 " + data.found + " 道。"
-      : "每份试卷 " + data.total + " 题。";
+    var total = document.createElement("output");
+    total.id = "paper-total";
+    total.textContent = String(data.total);
+    summary.append(data.mode === "fixed" ? "固定试卷：共 " : "每份试卷 ", total,
+      data.mode === "fixed" ? " 题，题库中找到 " + data.found + " 道。" : " 题。");
     box.appendChild(summary);
     data.errors.forEach(function (message) {
       var line = document.createElement("p");

@@ -331,3 +331,14 @@ def test_the_draw_defaults_to_the_competitions_prize_threshold(app, clock):
     # tests.contests.people: 李四 90 (attempt 12) and 孙八 100 (17) reach 90; 张三 80 (16) does not.
     assert (result.threshold, result.entries) == (90.0, [12, 17])
     assert draws.preview_draw(competition.id, winners=3, seed="s", threshold=55).entries == [12, 13, 14, 15, 16, 17]
+
+
+def test_an_update_based_on_an_old_version_is_refused(known_bank):  # noqa: F811
+    competition = admin.create_competition(settings(), ACTOR, now=NOW)
+    version = admin.settings_version(competition)
+    assert admin.update_competition(competition.id, settings(pass_mark=70.0), ACTOR, now=NOW, based_on=version) == ["pass_mark"]
+    with pytest.raises(Conflict) as caught:
+        admin.update_competition(competition.id, settings(pass_mark=80.0), ACTOR, now=NOW, based_on=version)
+    assert caught.value.code == "edit_conflict"
+    db.session.expire_all()
+    assert db.session.get(Competition, competition.id).pass_mark == 70

@@ -348,3 +348,19 @@ def test_the_dashboard_panel_lists_running_and_coming_competitions(client, make_
     assert panel.index("进行中：") < panel.index(f'/staff/competitions/{running.id}"') < panel.index("即将开始：")
     assert panel.index("即将开始：") < panel.index(f'/staff/competitions/{upcoming.id}"')
     assert "0 人参赛，0 次答题" in panel
+
+
+def test_a_form_opened_before_someone_else_changed_the_competition_saves_nothing(client, make_staff, login_as, upcoming):
+    login_as(client, make_staff("admin"))
+    sent = browser_form(client.get(f"{BASE}/{upcoming.id}/edit").get_data(as_text=True))
+    client.post(f"{BASE}/{upcoming.id}/open-early")  # meanwhile: the start moves to now
+    sent["title"], sent["submit"] = "过时的表单", "1"
+    response = client.post(f"{BASE}/{upcoming.id}/edit", data=sent)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "您编辑期间本竞赛已被他人修改（或已提前开始、结束），本次修改未保存" in page
+    assert 'value="过时的表单"' in page  # what was typed is still there
+    db.session.expire_all()
+    stored = db.session.get(Competition, upcoming.id)
+    assert (stored.title, stored.status) == ("安全生产月知识竞赛", "open")  # the stale start did not come back
+    assert audit("competition_update") == []
