@@ -194,7 +194,7 @@ def export_results(
     Sheets: ``参赛者`` (one row per participant: :data:`PARTICIPANT_HEADERS`, best attempt's
     score in points, duration in seconds, submit time in local time) and ``答题记录`` (one row
     per attempt: :data:`ATTEMPT_HEADERS`). Numbers are masked unless *full*; a full export
-    decrypts them (an erased or undecryptable number is left empty) and first commits an
+    decrypts them (an erased participant shows 已删除 as on the list; a number the key cannot decrypt is left empty) and first commits an
     ``export_full`` audit row by *actor*. Rows are streamed from the database in batches of
     :data:`EXPORT_BATCH` into openpyxl's write-only workbook, so memory use does not grow
     with the number of participants. The caller closes the file (which deletes it).
@@ -226,7 +226,8 @@ def export_filename(competition: Competition, full: bool, now: datetime | None =
 
 
 def _phone(masked: str, encrypted: str, full: bool) -> str:
-    if not full:
+    """Return the number to write: masked, or decrypted (an erased number keeps its marker 已删除)."""
+    if not full or not encrypted:
         return masked
     return decrypt_phone(encrypted) or ""
 

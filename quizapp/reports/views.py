@@ -8,6 +8,8 @@ audit row, so it is a change and carries a CSRF token).
 from __future__ import annotations
 
 from flask import render_template, request, send_file
+from flask_login import current_user
+from markupsafe import Markup
 
 from quizapp.accounts.access import current_actor, role_required
 from quizapp.contests import results, statistics
@@ -19,7 +21,7 @@ from quizapp.reports.figures import year_figures
 from quizapp.reports.forms import ResultFilterForm, YearForm
 from quizapp.reports.workbook import XLSX_MIMETYPE
 from quizapp.reports.year_export import export_year, summary_rows, year_filename
-from quizapp.workspace import register_nav
+from quizapp.workspace import register_nav, register_panel
 
 STAFF = ("admin", "editor", "reviewer")
 
@@ -99,5 +101,13 @@ def year_export(chosen: int):
     return _download(export_year(year_figures(chosen)), year_filename(chosen))
 
 
+def year_panel() -> str:
+    """Show every staff member this year's headline figures, with a link to the year's page."""
+    if not current_user.has_role(*STAFF):
+        return ""
+    return Markup(render_template("reports/panel_year.html", figures=year_figures(_current_year())))
+
+
+register_panel(year_panel, order=60)
 register_nav("成绩与统计", "reports.index", STAFF, order=40)
 register_nav("年度数据", "reports.year", STAFF, order=80)

@@ -137,14 +137,19 @@ def test_export_follows_the_filter_and_writes_formulas_as_text(sample):
     assert cell.data_type == "s"
 
 
-def test_an_erased_number_exports_empty(sample):
-    person = sample["people"]["A"]
-    person.phone_encrypted = ""
+def test_an_erased_participant_exports_as_erased_and_keeps_the_result(sample):
+    from quizapp.contests.erasure import erase_participant
+
+    erase_participant(sample["people"]["A"].id, actor="staff:2", reason="本人申请删除")
+    broken = sample["people"]["B"]
+    broken.phone_encrypted = "not-a-fernet-token"  # e.g. the key was changed
     db.session.commit()
 
     sheets = _sheets(export_results(sample["competition"].id, full=True, actor="staff:1"))
 
-    assert [row[:2] for row in sheets["参赛者"] if row[0] == "赵一"] == [("赵一", None)]  # an empty cell
+    rows = {row[6]: row for row in sheets["参赛者"][1:]}  # keyed by duration: names are gone
+    assert rows[300][:2] == ("已删除", "已删除") and rows[300][5] == 3  # A's score still counts
+    assert rows[200][:2] == ("钱二", None)  # undecryptable: an empty cell, never the ciphertext
 
 
 def test_export_filename_names_the_competition_and_the_local_date(sample):

@@ -202,3 +202,20 @@ def test_pages_of_a_competition_nobody_took_part_in(client, make_staff, login_as
     assert "还没有交卷的答题" in stats and "共 0 人" in stats and stats.count("<rect ") == 10
     assert "没有符合条件的参赛者" in listing and "共 0 人" in listing
     assert "空竞赛" in index and f"/staff/reports/competitions/{competition.id}/statistics" in index
+
+
+def test_the_dashboard_shows_this_years_figures(client, make_staff, login_as, monkeypatch):
+    from datetime import UTC, datetime
+
+    from tests.contests.sittings import make_competition
+
+    monkeypatch.setattr("quizapp.reports.views.utcnow", lambda: datetime(2026, 6, 1, tzinfo=UTC))
+    make_competition("年中竞赛", datetime(2026, 5, 1, tzinfo=UTC))
+    make_competition("去年竞赛", datetime(2025, 5, 1, tzinfo=UTC))
+    db.session.commit()
+    login_as(client, make_staff("editor"))
+
+    page = client.get("/staff/").get_data(as_text=True)
+
+    assert "2026年度数据" in page and "知识竞赛 1 场，参与 0 人次" in page
+    assert "以案释法 0 篇" in page and 'href="/staff/reports/year?year=2026"' in page
