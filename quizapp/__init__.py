@@ -49,6 +49,8 @@ def register_middleware(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind db, migrations, CSRF and the rate limiter; tune SQLite for concurrent writers."""
+    from flask_wtf import FlaskForm
+
     from quizapp.accounts import access as accounts_access
     from quizapp.core.database import configure_sqlite
     from quizapp.extensions import cache, csrf, db, limiter, migrate
@@ -59,6 +61,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     accounts_access.init_app(app)
+    # WTForms' own messages ("Not a valid choice" …) from its bundled Chinese catalogue; needs
+    # WTF_I18N_ENABLED = False, since Flask-WTF would otherwise look for Flask-Babel.
+    FlaskForm.Meta.locales = ("zh",)
     with app.app_context():
         configure_sqlite(db.engine)
     _import_models()

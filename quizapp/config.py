@@ -22,6 +22,7 @@ class Config:
 
     ENV_NAME = "base"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_I18N_ENABLED = False  # WTForms' own Chinese messages (see register_extensions), not Flask-Babel
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,10 +7,11 @@ logged-in users without the role get 403. A staff session ends after
 
 from __future__ import annotations
 
+import hmac
 import time
 from functools import wraps
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 
 from quizapp.extensions import db
@@ -26,13 +27,20 @@ SEEN_KEY = "staff_seen_at"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Return the active staff user with id *user_id*, or None (which logs them out)."""
+    """Return the active staff user of session id ``<id>:<fingerprint>``, or None (which logs them out).
+
+    The fingerprint follows the password hash, so a reset or change of password ends
+    every session made with the old one.
+    """
     from quizapp.accounts.models import StaffUser
 
-    if not user_id.isdigit():
+    number, _, fingerprint = user_id.partition(":")
+    if not number.isdigit() or len(number) > 9:
         return None
-    user = db.session.get(StaffUser, int(user_id))
-    return user if user is not None and user.is_active else None
+    user = db.session.get(StaffUser, int(number))
+    if user is None or not user.is_active or not hmac.compare_digest(fingerprint, user.session_fingerprint()):
+        return None
+    return user
 
 
 def role_required(*roles: str):
@@ -74,7 +82,17 @@ def enforce_idle_timeout():
     return None
 
 
+def forget_cached_user() -> None:
+    """Drop Flask-Login's per-context user cache so each request loads its own user.
+
+    ``g`` belongs to the app context, which outlives a request when one is already pushed
+    (tests, scripts); without this, a second browser's request could see the first one's user.
+    """
+    g.pop("_login_user", None)
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Login and the idle timeout to *app*."""
     login_manager.init_app(app)
+    app.before_request(forget_cached_user)
     app.before_request(enforce_idle_timeout)

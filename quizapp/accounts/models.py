@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,6 +45,15 @@ class StaffUser(UserMixin, db.Model):
     def role_labels(self) -> str:
         """Return the roles in Chinese, e.g. ``编辑、审核员``."""
         return "、".join(ROLE_LABELS[role] for role in self.roles or [] if role in ROLE_LABELS)
+
+    def get_id(self) -> str:
+        """Return the session id ``<id>:<fingerprint>``; a new password changes it, ending other sessions."""
+        return f"{self.id}:{self.session_fingerprint()}"
+
+    def session_fingerprint(self) -> str:
+        """Return 16 hex digits of HMAC-SHA256(secret key, password hash): public-safe, changes with the password."""
+        key = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
     @property
     def actor(self) -> str:

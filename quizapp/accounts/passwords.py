@@ -13,6 +13,7 @@ from zxcvbn import zxcvbn
 MIN_LENGTH = 10
 MIN_SCORE = 3  # zxcvbn 0–4: 3 = "safely unguessable: moderate protection from offline slow-hash scenario"
 MAX_LENGTH = 128
+ZXCVBN_MAX = 72
 #: Common Chinese passwords (pinyin, dates, QQ-style); fed to zxcvbn as a dictionary.
 CHINESE_COMMON = (
     "woaini", "woaini1314", "5201314", "1314520", "iloveyou", "qq123456", "a123456", "aa123456",
@@ -48,6 +49,7 @@ def check_policy(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
         raise WeakPassword(f"密码至少需要 {MIN_LENGTH} 个字符")
     if len(password) > MAX_LENGTH:
         raise WeakPassword(f"密码不能超过 {MAX_LENGTH} 个字符")
-    result = zxcvbn(password, user_inputs=[*user_inputs, *CHINESE_COMMON])
+    # zxcvbn refuses input over 72 characters; a longer password is judged by its first 72
+    result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=[*user_inputs, *CHINESE_COMMON])
     if result["score"] < MIN_SCORE:
         raise WeakPassword("密码太常见或太容易猜到，请换一个更长、不含用户名和常见词的密码")

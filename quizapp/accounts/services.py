@@ -16,6 +16,7 @@ from quizapp.accounts import ROLES
 from quizapp.accounts.models import StaffUser
 from quizapp.accounts.passwords import WeakPassword, check_policy, hash_password, verify_password
 from quizapp.core.errors import Conflict, NotFound, ValidationFailed
+from quizapp.core.text import FORBIDDEN_TEXT, has_hidden_characters, normalise_text
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
 from quizapp.publishing.services import record_audit
@@ -69,9 +70,9 @@ def create_user(username: str, display_name: str, password: str, roles, actor: s
     """
     now = now or utcnow()
     username = normalise_username(username)
-    display_name = (display_name or "").strip()[:50] or username
     if not USERNAME.match(username):
         raise ValidationFailed("用户名需为 3–40 位小写字母、数字或 _ . -，以字母开头", code="invalid_username")
+    display_name = _check_display_name(display_name, username)
     roles = _check_roles(roles)
     password_hash = _check_password(password, username, display_name)
     if find_user(username) is not None:
@@ -96,7 +97,7 @@ def update_user(user_id: int, *, display_name: str, roles, is_active: bool, acto
     if user.has_role("admin") and ("admin" not in roles or not is_active) and _active_admins() <= 1:
         raise Conflict("至少需要保留一个有效的管理员账号", code="last_admin")
     before = f"{','.join(user.roles)} {'有效' if user.is_active else '停用'}"
-    user.display_name = (display_name or "").strip()[:50] or user.username
+    user.display_name = _check_display_name(display_name, user.username)
     user.roles = roles
     user.is_active = bool(is_active)
     after = f"{','.join(roles)} {'有效' if user.is_active else '停用'}"
@@ -122,9 +123,15 @@ def set_password(user_id: int, password: str, actor: str, now: datetime | None =
 
 
 def change_own_password(user: StaffUser, current: str, new: str, now: datetime | None = None) -> StaffUser:
-    """Change *user*'s own password after checking the *current* one. Raises ValidationFailed."""
+    """Change *user*'s own password after checking the *current* one.
+
+    Raises ValidationFailed: ``wrong_password`` (field ``current``), ``same_password`` or
+    ``weak_password`` (field ``password``).
+    """
     if not verify_password(user.password_hash, current):
-        raise ValidationFailed("当前密码不正确", code="wrong_password")
+        raise ValidationFailed("当前密码不正确", code="wrong_password", fields={"current": "当前密码不正确"})
+    if new == current:
+        raise ValidationFailed("新密码不能与当前密码相同", code="same_password")
     return set_password(user.id, new, user.actor, now)
 
 
@@ -137,11 +144,27 @@ def authenticate(username: str, password: str, address: str | None = None, now: 
     now = now or utcnow()
     user = find_user(username)
     if not verify_password(user.password_hash if user else None, password or "") or not user.is_active:
+        _record_failure(username, user, address, now)
         return None
     user.last_login_at = now
     record_audit(user.actor, "login", target=f"user:{user.id}", detail=f"来自 {address or '未知地址'}", now=now)
     db.session.commit()
     return user
+
+
+def _record_failure(username: str, user: StaffUser | None, address: str | None, now: datetime) -> None:
+    """Audit a failed login (bounded by the login throttle: at most 20 per address per 15 minutes)."""
+    shown = normalise_username(username)[:40]
+    target = f"user:{user.id}" if user else None
+    record_audit("anonymous", "login_failed", target=target, detail=f"用户名 {shown} 来自 {address or '未知地址'}", now=now)
+    db.session.commit()
+
+
+def _check_display_name(display_name: str, username: str) -> str:
+    display_name = normalise_text(display_name)[:50] or username
+    if has_hidden_characters(display_name) or FORBIDDEN_TEXT.search(display_name):
+        raise ValidationFailed("姓名中不能含有不可见字符或 < > & 引号 斜杠等符号", code="invalid_display_name")
+    return display_name
 
 
 def count_admins() -> int:

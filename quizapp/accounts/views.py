@@ -76,11 +76,12 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_own_password(current_user, form.current.data, form.password.data)
+            user = services.change_own_password(current_user, form.current.data, form.password.data)
         except DomainError as exc:
-            form.password.errors.append(exc.message)
+            (form.current if exc.code == "wrong_password" else form.password).errors.append(exc.message)
         else:
-            flash("密码已修改", "success")
+            login_user(user)  # the session id follows the password: keep this session, end the others
+            flash("密码已修改，其他设备上的登录已失效", "success")
             return redirect(url_for("workspace.dashboard"))
     return render_template("accounts/password.html", form=form)
 
@@ -129,7 +130,7 @@ def user_edit(user_id: int):
             services.update_user(user.id, display_name=form.display_name.data, roles=form.roles.data,
                                  is_active=form.is_active.data, actor=current_user.actor)  # fmt: skip
         except DomainError as exc:
-            form.roles.errors.append(exc.message)
+            (form.display_name if exc.code == "invalid_display_name" else form.roles).errors.append(exc.message)
         else:
             flash(f"已保存 {user.username}", "success")
             return redirect(url_for("accounts.users"))
@@ -137,5 +138,7 @@ def user_edit(user_id: int):
 
 
 def _field_error(form: UserCreateForm, exc: DomainError) -> None:
-    field = {"invalid_username": form.username, "username_taken": form.username, "weak_password": form.password}.get(exc.code, form.roles)
+    fields = {"invalid_username": form.username, "username_taken": form.username, "weak_password": form.password,
+              "invalid_display_name": form.display_name}  # fmt: skip
+    field = fields.get(exc.code, form.roles)
     field.errors = [*field.errors, exc.message]

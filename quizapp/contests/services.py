@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,14 +29,13 @@ from quizapp.bank.services import drawable_pool
 from quizapp.contests.models import GROUPS, OTHER_ORGANIZATION, Attempt, Competition, PaperItem, Participant
 from quizapp.contests.paper import build_paper
 from quizapp.core.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed
+from quizapp.core.text import FORBIDDEN_TEXT, has_hidden_characters, normalise_text
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.privacy.phone import encrypt_phone, mask_phone, normalize_phone, phone_lookup_hash
 
 NAME_MAX = 20
 ORGANIZATION_MAX = 60
-#: Characters refused in names and free-text 单位: markup and quoting, never part of a real name.
-FORBIDDEN_TEXT = re.compile(r"[<>&\"'\\/\x00-\x1f\x7f]")
 
 
 OPEN_ELSEWHERE = "该手机号已有一场未完成的答题，请在开始答题的设备（浏览器）上继续作答"
@@ -90,11 +88,13 @@ def list_competitions() -> list[Competition]:
 def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, str, str]:
     """Return (name, normalised phone, organization) or raise ValidationFailed naming the fields."""
     errors: dict[str, str] = {}
-    name = (entrant.name or "").strip()
+    name = normalise_text(entrant.name)
     if not name or len(name) > NAME_MAX:
         errors["name"] = f"请填写姓名（不超过{NAME_MAX}个字）"
     elif FORBIDDEN_TEXT.search(name):
         errors["name"] = "姓名中不能含有 < > & 引号 斜杠等符号"
+    elif has_hidden_characters(name):
+        errors["name"] = "姓名中含有不可见或控制字符，请重新输入"
     try:
         phone = normalize_phone(entrant.phone)
     except ValidationFailed as exc:
@@ -102,11 +102,13 @@ def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, 
         phone = ""
     organization = (entrant.organization or "").strip()
     if organization == OTHER_ORGANIZATION and competition.allow_other_organization:
-        organization = (entrant.other_organization or "").strip()
+        organization = normalise_text(entrant.other_organization)
         if not organization or len(organization) > ORGANIZATION_MAX:
             errors["other_organization"] = f"请填写您的单位名称（不超过{ORGANIZATION_MAX}个字）"
         elif FORBIDDEN_TEXT.search(organization):
             errors["other_organization"] = "单位名称中不能含有 < > & 引号 斜杠等符号"
+        elif has_hidden_characters(organization):
+            errors["other_organization"] = "单位名称中含有不可见或控制字符，请重新输入"
     elif organization not in competition.organizations:
         errors["organization"] = "请从列表中选择您的单位"
     if entrant.group not in GROUPS:

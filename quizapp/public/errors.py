@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from quizapp.api.errors import domain_error_response, http_error_response, is_api_request
@@ -19,7 +19,7 @@ def register(app: Flask) -> None:
         if is_api_request():
             return domain_error_response(exc)
         title = PAGE_TITLES.get(exc.status, "操作未完成")
-        return render_template("error.html", status=exc.status, title=title, message=exc.message), exc.status
+        return _page(exc.status, title, exc.message)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):
@@ -27,7 +27,7 @@ def register(app: Flask) -> None:
             return http_error_response(exc)
         status = exc.code or 500
         title = PAGE_TITLES.get(status, "出错了")
-        return render_template("error.html", status=status, title=title, message=_message(exc)), status
+        return _page(status, title, _message(exc))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
@@ -37,7 +37,19 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if is_api_request():
             return http_error_response(InternalServerError())
-        return render_template("error.html", status=500, title="系统繁忙", message="系统繁忙，请稍后再试；您已保存的答案不会丢失。"), 500
+        if _in_workspace():
+            return _page(500, "系统繁忙", "系统繁忙，请稍后再试；已保存的内容不会丢失。")
+        return _page(500, "系统繁忙", "系统繁忙，请稍后再试；您已保存的答案不会丢失。")
+
+
+def _in_workspace() -> bool:
+    return request.path == "/staff" or request.path.startswith("/staff/")
+
+
+def _page(status: int, title: str, message: str):
+    """Render the error page: the workspace's own shell under ``/staff/``, the public one elsewhere."""
+    template = "workspace/error.html" if _in_workspace() else "error.html"
+    return render_template(template, status=status, title=title, message=message), status
 
 
 def _message(exc: HTTPException) -> str:

@@ -259,3 +259,118 @@ def test_staff_user_table_holds_no_plain_password(app, make_staff, db):
     make_staff("editor", username="ed")
     stored = db.session.scalar(select(StaffUser.password_hash))
     assert STAFF_PASSWORD not in stored
+
+
+def test_passwords_longer_than_zxcvbn_takes_are_judged_not_crashed(client, make_staff, login_as):
+    long_strong = "Vb8*nKq3!Ws6pE" * 6  # 84 characters; zxcvbn stops at 72
+    check_policy(long_strong)
+    with pytest.raises(WeakPassword):
+        check_policy("a" * 128)
+    with pytest.raises(WeakPassword):
+        check_policy("Vb8*nKq3!Ws6pE" * 10)  # 140 > 128
+    admin = make_staff("admin", username="boss")
+    target = make_staff("editor", username="ed")
+    login_as(client, admin)
+    response = client.post(f"/staff/users/{target.id}", data={"reset-password": long_strong, "reset-submit": "1"})
+    assert response.status_code == 302
+    assert verify_password(services.get_user(target.id).password_hash, long_strong)
+
+
+def test_a_password_reset_ends_the_users_other_sessions(app, make_staff, login_as):
+    admin, editor = make_staff("admin", username="boss"), make_staff("editor", username="ed")
+    editor_browser, admin_browser = app.test_client(), app.test_client()
+    login_as(editor_browser, editor)
+    login_as(admin_browser, admin)
+    assert editor_browser.get("/staff/").status_code == 200
+    reset = admin_browser.post(f"/staff/users/{editor.id}", data={"reset-password": "Meadow-Cipher-8830", "reset-submit": "1"})
+    assert reset.status_code == 302, reset.get_data(as_text=True)
+    assert editor_browser.get("/staff/").status_code == 302
+
+
+def test_changing_your_own_password_keeps_this_session_and_ends_the_others(app, make_staff, login_as):
+    user = make_staff("editor", username="ed")
+    here, elsewhere = app.test_client(), app.test_client()
+    login_as(here, user)
+    login_as(elsewhere, user)
+    new = "Meadow-Cipher-8830"
+    response = here.post("/staff/password", data={"current": STAFF_PASSWORD, "password": new, "confirm": new})
+    assert response.status_code == 302
+    assert here.get("/staff/").status_code == 200
+    assert elsewhere.get("/staff/").status_code == 302
+
+
+def test_wrong_current_password_is_shown_under_that_field_and_the_same_password_is_refused(client, make_staff, login_as):
+    login_as(client, make_staff("editor", username="ed"))
+    page = client.post("/staff/password", data={"current": "bad-bad-bad", "password": "Meadow-Cipher-8830",
+                                                "confirm": "Meadow-Cipher-8830"}).get_data(as_text=True)  # fmt: skip
+    current_block = page[page.index('for="current"'):page.index('for="password"')]
+    assert "当前密码不正确" in current_block
+    same = client.post("/staff/password", data={"current": STAFF_PASSWORD, "password": STAFF_PASSWORD, "confirm": STAFF_PASSWORD})
+    assert "新密码不能与当前密码相同" in same.get_data(as_text=True)
+
+
+def test_failed_logins_are_audited(client, make_staff, db):
+    user = make_staff("editor", username="ed")
+    client.post("/staff/login", data={"username": "ed", "password": "wrong-wrong-1"})
+    client.post("/staff/login", data={"username": "ghost", "password": "wrong-wrong-1"})
+    rows = list(db.session.scalars(select(AuditLog).where(AuditLog.action == "login_failed").order_by(AuditLog.id)))
+    assert [(row.actor, row.target) for row in rows] == [("anonymous", f"user:{user.id}"), ("anonymous", None)]
+    assert "ghost" in rows[1].detail and "127.0.0.1" in rows[1].detail
+
+
+@pytest.mark.parametrize("name", ["\u202e王五", "\u200b", "<b>王</b>"])
+def test_display_names_with_hidden_characters_or_markup_are_refused(app, name):
+    with pytest.raises(ValidationFailed):
+        services.create_user("lihua", name, "Fjord-Lantern-2718", ["editor"], actor="staff:1")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("since=0001-01-01", "2000–2100"),
+        ("until=9999-12-31", "2000–2100"),
+        ("since=2026-12-01&until=2026-11-01", "截止日期不能早于起始日期"),
+        ("since=abc", "不是有效的日期"),
+        ("actor=bogus", "不是有效的选择"),
+    ],
+)
+def test_audit_filters_reject_bad_dates_and_choices_in_chinese(client, make_staff, login_as, query, message):
+    login_as(client, make_staff("admin", username="boss"))
+    response = client.get(f"/staff/audit?{query}")
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_audit_subject_search_is_literal(client, make_staff, login_as, db):
+    from quizapp.publishing.services import record_audit
+
+    admin = make_staff("admin", username="boss")
+    record_audit(admin.actor, "draw", target="competition:2", detail="一等奖 100%")
+    record_audit(admin.actor, "draw", target="competition:3", detail="二等奖")
+    db.session.commit()
+    login_as(client, admin)
+    assert "competition:3" not in client.get("/staff/audit?subject=%25").get_data(as_text=True)
+    assert "competition:2" in client.get("/staff/audit?subject=%25").get_data(as_text=True)
+    assert "competition:3" not in client.get("/staff/audit?subject=_").get_data(as_text=True)
+
+
+def test_audit_actions_are_shown_in_chinese(client, make_staff, login_as):
+    login_as(client, make_staff("admin", username="boss"))
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert "<td>登录</td>" in page
+
+
+def test_errors_inside_the_workspace_use_the_workspace_shell(client, make_staff, login_as):
+    login_as(client, make_staff("editor", username="ed"))
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert "返回工作台" in page and "ws-nav" in page
+    assert "返回首页" not in page
+    missing = client.get("/staff/users/999999999999")
+    assert missing.status_code == 404 and "返回工作台" in missing.get_data(as_text=True)
+
+
+def test_the_menu_marks_one_current_entry(client, make_staff, login_as):
+    login_as(client, make_staff("admin", username="boss"))
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert page.count('aria-current="page"') == 1
+    assert 'aria-current="page">审计日志' in page

@@ -110,7 +110,17 @@ def test_numbers_outside_mobile_ranges_are_refused(client, competition, phone):
     assert "phone" in response.get_json()["error"]["fields"]
 
 
-@pytest.mark.parametrize("field,value", [("name", "<b>赵</b>六"), ("other_organization", "<img src=x onerror=alert(1)>")])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("name", "<b>赵</b>六"),
+        ("other_organization", "<img src=x onerror=alert(1)>"),
+        ("name", "\u200b"),  # found by review: an invisible name topped the leaderboard as "\u200b*"
+        ("name", "\u202e王五六"),  # a right-to-left override hid the surname after masking
+        ("name", "A\u0301\u0301\u0301\u0301"),
+        ("other_organization", "某\u200d公司"),
+    ],
+)
 def test_markup_in_names_and_free_text_units_is_refused(client, competition, field, value):
     body = entrant(competition, organization=OTHER_ORGANIZATION, **{"other_organization": "某某公司", field: value})
 
