@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.contests.models import Competition, Participant, PrizeDraw
 from quizapp.contests.services import get_competition
 from quizapp.core.errors import Conflict, ValidationFailed
+from quizapp.core.text import FORBIDDEN_TEXT, has_hidden_characters, normalise_text
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.privacy.phone import mask_name
@@ -133,9 +134,11 @@ def default_threshold(competition: Competition) -> float:
 def _validated(competition: Competition, prize: str | None, threshold: float | None, winners: int, seed: str) -> tuple[str, float, str]:
     """Return (prize, threshold, seed) cleaned, or raise ValidationFailed naming each bad field."""
     errors: dict[str, str] = {}
-    prize = (prize or DEFAULT_PRIZE).strip()
+    prize = normalise_text(prize or DEFAULT_PRIZE)
     if not prize or len(prize) > PRIZE_MAX:
         errors["prize"] = f"请填写奖项名称（不超过{PRIZE_MAX}个字）"
+    elif FORBIDDEN_TEXT.search(prize) or has_hidden_characters(prize):
+        errors["prize"] = "奖项名称中不能含有 < > & 引号 斜杠或不可见字符"  # it is published on the winners page
     seed = (seed or "").strip()
     if not seed or len(seed) > SEED_MAX or not seed.isprintable():
         errors["seed"] = f"请填写随机种子（1–{SEED_MAX}个可见字符）"

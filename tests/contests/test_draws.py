@@ -261,3 +261,12 @@ def test_end_to_end_taken_competition_drawn_and_re_run_to_the_same_winners(clien
     assert len(entries) == 2
     assert [w["attempt_id"] for w in recorded["winners"]] == sorted(entries, key=lambda a: draws.ticket("e2e", a))
     assert {w["name"] for w in recorded["winners"]} == {"张*", "李*"}
+
+
+@pytest.mark.parametrize("prize", ["<img src=x onerror=alert(1)>", "一等奖\u202e", "\u200b"])
+def test_prize_names_follow_the_name_rules_since_they_are_published(closed, clock, prize):
+    # found by review: markup-like prize names were accepted and published on the winners page
+    with pytest.raises(ValidationFailed) as refused:
+        draws.run_draw(closed.id, winners=1, seed=SEED, prize=prize, actor="staff:1", now=clock.now)
+    assert "prize" in refused.value.fields
+    assert db.session.scalar(select(PrizeDraw.id)) is None
