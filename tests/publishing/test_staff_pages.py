@@ -311,3 +311,19 @@ def test_a_second_warning_for_the_same_month_gets_a_clear_error(app, pub_clock, 
     response = client.post("/staff/content/kinds/warning/new", data={**WARNING_FORM, "theme": "另一期"})
     assert response.status_code == 422
     assert "2026-07 已有一期" in response.get_data(as_text=True)
+
+
+def test_the_presence_ping_carries_the_pages_csrf_token_in_a_header(app, pub_clock, as_role, author):
+    import re
+
+    item = news_item(author)
+    client, _ = as_role("editor")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get(f"/staff/content/items/{item.id}/edit").get_data(as_text=True)
+        token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+        assert client.post(f"/staff/content/items/{item.id}/presence").status_code == 400
+        response = client.post(f"/staff/content/items/{item.id}/presence", headers={"X-CSRFToken": token})
+        assert response.status_code == 200 and response.get_json() == {"others": []}
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
