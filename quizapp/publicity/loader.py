@@ -4,7 +4,8 @@ Layout (see ``content/README.md``): ``cases/``, ``penalties/``, ``warnings/``, `
 ``news/`` under the content folder, one ``*.md`` file per item. Loading acts as the
 actor ``system:content-sync``: a new file creates an item, a changed file writes a new
 revision, an unchanged file writes nothing, and an item that staff have edited (its
-newest revision is by a non-system actor) is left alone and reported as a conflict.
+newest revision is by a non-system actor) is left alone and reported as a conflict, as is a new
+file whose month (每月一警示) another item already holds.
 """
 
 from __future__ import annotations
@@ -135,6 +136,11 @@ def sync_publicity(directory: str | Path, *, now: datetime | None = None, commit
     return report
 
 
+def find_period(kind: str, period: str) -> Item | None:
+    """Return the item of *kind* holding *period* (``YYYY-MM``, unique per kind), or None."""
+    return db.session.scalar(select(Item).where(Item.kind == kind, Item.period == period))
+
+
 def sync_publicity_files(files: list[ContentFile], now: datetime) -> PublicityReport:
     """Write already-read *files* (see :func:`read_publicity`) as of *now*; does not commit."""
     report = PublicityReport()
@@ -147,6 +153,11 @@ def _sync_one(entry: ContentFile, now: datetime, report: PublicityReport) -> str
     item = find_item(entry.uid)
     digest = content_hash(entry.content)
     if item is None:
+        period = entry.kind.listing(entry.content).get("period")
+        taken = find_period(entry.kind.name, period) if period else None
+        if taken is not None:  # e.g. staff already wrote this month's 每月一警示 in the workspace
+            report.conflicts.append(f"{entry.name}: {period} already has item {taken.uid}; the file was not loaded")
+            return "conflict"
         item = create_item(entry.uid, entry.kind.name, SYNC_ACTOR, now)
         item.expire_at = entry.expire_at
         add_revision(item, entry.content, entry.kind.listing(entry.content), SYNC_ACTOR, now, note=entry.name)

@@ -270,3 +270,20 @@ def test_the_on_live_hook_runs_when_a_revision_goes_live_now_or_at_its_time(app,
         assert seen == [(now_item.uid, 1), (later.uid, 1), (now_item.uid, 2)]
     finally:
         register_editor("news", spec)
+
+
+def test_content_sync_reports_a_warning_file_for_a_month_staff_already_wrote(app, pub_clock, tmp_path):
+    import shutil
+
+    from quizapp.publicity.loader import sync_publicity
+    from tests.conftest import ROOT
+
+    kind = KINDS["warning"]
+    staff = warning_content("2026-01", "工作人员写的一月警示")
+    item, _ = workflow.save_draft("warning", staff, kind.listing(staff), EDITOR)
+    shutil.copytree(ROOT / "content" / "warnings", tmp_path / "warnings")
+    report = sync_publicity(tmp_path)
+    assert report.counts["warnings"]["conflict"] == 1
+    assert report.conflicts == [f"warnings/2026-01.md: 2026-01 already has item {item.uid}; the file was not loaded"]
+    assert report.counts["warnings"]["created"] == 11
+    assert db.session.get(Item, item.id).title == "2026年1月：工作人员写的一月警示"
