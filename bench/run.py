@@ -117,7 +117,11 @@ class Gunicorn:
         self.log = open(OUT / f"{self.name}-gunicorn.log", "w")  # noqa: SIM115 - closed in __exit__
         command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *self.extra, self.target]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        _wait_http(f"http://127.0.0.1:{PORT}/")
+        try:
+            _wait_http(f"http://127.0.0.1:{PORT}/")
+        except BaseException:
+            self.__exit__()  # never leave a server behind on the port
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
