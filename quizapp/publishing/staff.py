@@ -19,7 +19,7 @@ from quizapp.publishing import history, overview, presence, workflow
 from quizapp.publishing.editors import editor_for, editors
 from quizapp.publishing.forms import ActionForm, ApproveForm, SendBackForm
 from quizapp.workspace import register_nav
-from quizapp.workspace.audit import actor_names
+from quizapp.workspace.audit import action_label, actor_names
 
 bp = Blueprint("publishing_staff", __name__, url_prefix="/staff/content", template_folder="templates")
 
@@ -161,7 +161,7 @@ def _item_page(item, status: int = 200, **forms):
     forms.setdefault("send_back_form", SendBackForm(prefix="send_back"))
     trail = history.trail(item)
     return render_template("publishing_staff/item.html", item=item, spec=spec, revisions=revisions, action=ActionForm(),
-                           actions=allowed_actions(item, current_user), names=actor_names(), trail=trail,
+                           actions=allowed_actions(item, current_user), names=actor_names(), trail=trail, action_label=action_label,
                            under=workflow.revision_under_review(item), others=presence.others(item.id, current_user.id),
                            public_url=spec.public_url(item) if spec.public_url and item.status == "published" else None,
                            **forms), status  # fmt: skip
