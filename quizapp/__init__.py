@@ -78,6 +78,7 @@ def _migrations_dir():
 def _import_models() -> None:
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import quizapp.accounts.models  # noqa: F401
+    import quizapp.bank.lifecycle  # noqa: F401  (registers the question live hook)
     import quizapp.bank.models  # noqa: F401
     import quizapp.contests.models  # noqa: F401
     import quizapp.laws.models  # noqa: F401
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     """Register each domain's blueprints (importing their routes first)."""
     import quizapp.accounts.views  # noqa: F401
     import quizapp.api.views  # noqa: F401
+    import quizapp.bank.staff  # noqa: F401
     import quizapp.contests.api  # noqa: F401
     import quizapp.contests.draw_views  # noqa: F401
     import quizapp.contests.staff  # noqa: F401
@@ -114,6 +116,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(workspace.bp)
+    from quizapp.bank import staff as bank_staff
+
+    app.register_blueprint(bank_staff.bp)
     app.register_blueprint(laws.bp)
     app.register_blueprint(practice.bp)
     from quizapp import reports

@@ -18,11 +18,20 @@ from quizapp.bank.formats.base import Issue, Item, comparable, fingerprint_of
 from quizapp.bank.formats.report import Entry, ImportReport
 from quizapp.bank.formats.text import join_category
 from quizapp.bank.models import Question, QuestionVersion
-from quizapp.bank.services import question_data, save_question, version_hash
+from quizapp.bank.services import is_live, question_data, version_hash
 from quizapp.core.errors import ValidationFailed
+from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
 
 CATEGORY_MAX = 200  # Question.category is String(200)
+
+
+def normalise_category(value: str | None) -> str | None:
+    """Return the category path *value* normalised: full-width ／ is /, segments trimmed, empty ones dropped; None when blank."""
+    if value is None:
+        return None
+    segments = [segment.strip() for segment in value.replace("／", "/").split("/")]
+    return "/".join(segment for segment in segments if segment) or None
 
 
 def import_bank(
@@ -33,8 +42,16 @@ def import_bank(
     category: str | None = None,
     dry_run: bool = False,
     partial: bool = False,
+    actor: str = "system:cli",
+    review: bool = False,
+    commit: bool = True,
 ) -> ImportReport:
     """Import the bank file *data* and return what happened.
+
+    Questions go through the content lifecycle (:mod:`quizapp.bank.lifecycle`) as *actor*:
+    published at once, or with *review* saved as drafts submitted for review (an upload
+    by an editor), so a question nobody approved is never drawn. With *commit* False a
+    successful import is flushed, not committed (the caller's transaction, e.g. a bank upload).
 
     *format_name* is a key of :data:`~quizapp.bank.formats.FORMATS`, detected
     from the content when None. *category* (``A/B``) is the parent of the
@@ -67,12 +84,15 @@ def import_bank(
         report.imported = [Entry(item.line, item.data["uid"]) for item in candidates if item.data["uid"] not in updates]
         report.updated = [Entry(item.line, item.data["uid"]) for item in candidates if item.data["uid"] in updates]
         return report
-    report.imported, report.updated = _write(candidates, report)
+    report.imported, report.updated = _write(candidates, report, actor, review)
     if report.errors and not partial:
         db.session.rollback()
         report.imported, report.updated = [], []
         return report
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     report.written = bool(report.imported or report.updated)
     return report
 
@@ -131,13 +151,17 @@ def _without_duplicates(items: list[Item], category: str | None, report: ImportR
     return kept, updates
 
 
-def _write(items: list[Item], report: ImportReport) -> tuple[list[Entry], list[Entry]]:
+def _write(items: list[Item], report: ImportReport, actor: str, review: bool) -> tuple[list[Entry], list[Entry]]:
     """Save each question in its own savepoint, so a refused one can be reported and the rest kept; return created, updated."""
+    from quizapp.bank import lifecycle
+
+    write = lifecycle.submit_draft if review else lifecycle.publish
     created, updated = [], []
+    now = utcnow()
     for item in items:
         try:
             with db.session.begin_nested():
-                _, outcome = save_question(item.data)
+                _, outcome = write(item.data, actor, now)
                 db.session.flush()
         except ValidationFailed as exc:
             report.errors.append(Issue(item.line, exc.message))
@@ -149,11 +173,11 @@ def _write(items: list[Item], report: ImportReport) -> tuple[list[Entry], list[E
 
 
 def bank_questions() -> list[dict]:
-    """Return every active question's current version as ``save_question`` dicts, by category then uid."""
+    """Return every live question's current version (see ``is_live``) as ``save_question`` dicts, by category then uid."""
     rows = db.session.execute(
         select(Question, QuestionVersion)
         .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-        .where(Question.is_active.is_(True))
+        .where(is_live())
         .order_by(Question.category, Question.uid)
     ).all()
     return [question_data(question, version) for question, version in rows]

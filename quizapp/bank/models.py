@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.core.timeutil import utcnow
@@ -36,12 +36,15 @@ class Question(db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version")
     )
+    #: The lifecycle item (kind ``question``) whose live revision is the current version; see quizapp.bank.lifecycle.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("content_item.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     current_version: Mapped[QuestionVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
     )
+    item = relationship("Item", foreign_keys=[item_id])
 
     @property
     def type_label(self) -> str:
@@ -81,3 +84,54 @@ class QuestionVersion(db.Model):
     def blank_count(self) -> int:
         """Return the number of blanks (fill_blank), else 0."""
         return len(self.key) if self.type == "fill_blank" else 0
+
+
+class QuestionFacet(db.Model):
+    """One searchable value of a question for the bank browser: ``facet`` is ``law`` or ``tag``.
+
+    Kept by :func:`quizapp.bank.services.save_question` (law names of the current version's
+    legal basis, the question's tags) so the law and tag filters use an index, not JSON.
+    """
+
+    __tablename__ = "question_facet"
+    __table_args__ = (Index("ix_question_facet_value", "facet", "value", "question_id"),)
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(10), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+UPLOAD_STATES = ("checked", "rejected", "imported")
+UPLOAD_STATE_LABELS = {"checked": "待确认", "rejected": "有错误，未导入", "imported": "已导入"}
+
+
+class BankUpload(db.Model):
+    """A bank file uploaded in the workspace, kept in the database until it is imported.
+
+    ``status``: ``checked`` (dry run done, waiting for confirmation), ``rejected`` (the dry
+    run or the import found errors: nothing imported), ``imported``. ``report`` is the
+    :meth:`~quizapp.bank.formats.report.ImportReport.as_dict` of the dry run; ``result`` that
+    of the import. ``uploader`` is the actor (``staff:<id>``); times are UTC.
+    """
+
+    __tablename__ = "bank_upload"
+    __table_args__ = (Index("ix_bank_upload_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(20), default="")
+    category: Mapped[str] = mapped_column(String(200), default="")
+    size: Mapped[int] = mapped_column(default=0)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploader: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12), default="checked")
+    report: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+    result: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+    confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def status_label(self) -> str:
+        """Return the Chinese name of the status."""
+        return UPLOAD_STATE_LABELS[self.status]

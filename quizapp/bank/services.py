@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
-from quizapp.bank.models import QUESTION_TYPES, Question, QuestionVersion
+from quizapp.bank.models import QUESTION_TYPES, Question, QuestionFacet, QuestionVersion
 from quizapp.contests.paper import Candidate
 from quizapp.core.caching import memo
 from quizapp.core.errors import ValidationFailed
 from quizapp.extensions import db
+from quizapp.publishing.models import Item
+from quizapp.publishing.visibility import is_visible
 
 VERSIONED_FIELDS = ("type", "stem", "options", "key", "explanation", "legal_basis", "points")
 
@@ -66,7 +70,33 @@ def save_question(data: dict) -> tuple[Question, str]:
     if not question.is_active:
         question.is_active = True
         outcome = "updated" if outcome == "unchanged" else outcome
+    set_facets(question, data)
     return question, outcome
+
+
+def set_facets(question: Question, data: dict) -> None:
+    """Store the law names of ``data["legal_basis"]`` and ``data["tags"]`` as the question's browser facets (no commit)."""
+    wanted = {("law", str(entry.get("law", ""))[:200]) for entry in data.get("legal_basis") or [] if entry.get("law")}
+    wanted |= {("tag", str(tag)[:200]) for tag in data.get("tags") or [] if str(tag)}
+    if question.id is None:
+        db.session.flush()
+    rows = db.session.execute(select(QuestionFacet.facet, QuestionFacet.value).where(QuestionFacet.question_id == question.id))
+    if {(row.facet, row.value) for row in rows} == wanted:
+        return
+    db.session.execute(delete(QuestionFacet).where(QuestionFacet.question_id == question.id))
+    db.session.add_all(QuestionFacet(question_id=question.id, facet=facet, value=value) for facet, value in sorted(wanted))
+
+
+def is_live(now: datetime | None = None) -> ColumnElement[bool]:
+    """Return the SQL condition "drawable at *now*" on :class:`Question`.
+
+    Active, with an approved (current) version, and its lifecycle item visible at *now*
+    (:func:`quizapp.publishing.visibility.is_visible`): a never-approved draft has no
+    version, an archived or not-yet-due item is not visible. A question without an item
+    (written by :func:`save_question` directly, e.g. in tests) counts as approved.
+    """
+    visible_item = exists().where(Item.id == Question.item_id, is_visible(now))
+    return Question.is_active.is_(True) & Question.current_version_id.is_not(None) & or_(Question.item_id.is_(None), visible_item)
 
 
 def question_data(question: Question, version: QuestionVersion) -> dict:
@@ -80,22 +110,23 @@ def question_data(question: Question, version: QuestionVersion) -> dict:
     }
 
 
-def bank_fingerprint() -> tuple:
+def bank_fingerprint(now: datetime | None = None) -> tuple:
     """Return a value that changes whenever the drawable bank changes (one aggregate query).
 
-    ``(active questions, sum and sum of squares and max of their current version ids, latest
-    updated_at of any question)``: a new version always gets a larger id, activating or
-    deactivating changes the count or the sums, and a metadata edit (category, difficulty)
-    moves ``updated_at``. Keys the per-process memos of :func:`drawable_pool` and practice.
+    ``(live questions at *now* (:func:`is_live`), sum and sum of squares and max of their
+    current version ids, latest updated_at of any question, all questions)``: a new version
+    always gets a larger id, approving, archiving or a scheduled question coming due changes
+    the count or the sums, and a metadata edit (category, difficulty) moves ``updated_at``.
+    Keys the per-process memos of :func:`drawable_pool` and practice.
     """
     version = Question.current_version_id
-    active = Question.is_active.is_(True)
+    live = is_live(now)
     row = db.session.execute(
         select(
-            func.count(Question.id).filter(active),
-            func.sum(version).filter(active),
-            func.sum(version * version).filter(active),
-            func.max(version).filter(active),
+            func.count(Question.id).filter(live),
+            func.sum(version).filter(live),
+            func.sum(version * version).filter(live),
+            func.max(version).filter(live),
             func.max(Question.updated_at),
             func.count(Question.id),
         )
@@ -103,21 +134,21 @@ def bank_fingerprint() -> tuple:
     return tuple(row)
 
 
-def drawable_pool() -> list[Candidate]:
-    """Return every active question's current version as paper-builder candidates.
+def drawable_pool(now: datetime | None = None) -> list[Candidate]:
+    """Return the current version of every question live at *now* (see :func:`is_live`) as paper-builder candidates.
 
     Kept per process for the current :func:`bank_fingerprint`: starting an attempt then costs
     one aggregate query instead of loading the whole bank (see bench/results.md). The
     candidates are frozen dataclasses, shared read-only between requests.
     """
-    return memo("bank.drawable_pool", bank_fingerprint(), _load_pool)
+    return memo("bank.drawable_pool", bank_fingerprint(now), lambda: _load_pool(now))
 
 
-def _load_pool() -> list[Candidate]:
+def _load_pool(now: datetime | None) -> list[Candidate]:
     rows = db.session.execute(
         select(Question, QuestionVersion)
         .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-        .where(Question.is_active.is_(True))
+        .where(is_live(now))
     ).all()
     return [
         Candidate(

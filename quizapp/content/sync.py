@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from quizapp.bank.services import save_question
+from quizapp.bank.lifecycle import sync_question
 from quizapp.content.banks import ContentError, read_bank
 from quizapp.content.competitions import read_competition, resolve_window
 from quizapp.contests.models import Competition
@@ -79,10 +79,11 @@ def sync_content(directory: str | Path) -> SyncReport:
     report = SyncReport()
     try:
         _sync_laws(root, report)
+        now = utcnow()
         for name, items in banks:
             for data in items:
                 try:
-                    report.questions[save_question(data)[1]] += 1
+                    report.questions[sync_question(data, now, report.conflicts, where=name)] += 1
                 except ValidationFailed as exc:  # e.g. a type change: report it like a format error
                     raise ContentError(f"{name} ({data['uid']}): {exc.message}") from exc
         db.session.flush()
@@ -91,7 +92,7 @@ def sync_content(directory: str | Path) -> SyncReport:
             report.competitions[outcome] += 1
             if outcome == "conflict":
                 report.conflicts.append(f"{name}: competition {data['slug']} was edited by staff in the workspace; the file was not loaded")
-        publicity = sync_publicity_files(publicity_files, utcnow())
+        publicity = sync_publicity_files(publicity_files, now)
         report.publicity = publicity.counts
         report.conflicts.extend(publicity.conflicts)
         db.session.commit()

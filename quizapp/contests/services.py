@@ -216,7 +216,7 @@ def _new_attempt(competition: Competition, participant: Participant, token: str,
     seed = secrets.token_hex(8)
     planned = build_paper(
         competition.paper_rule,
-        drawable_pool(),
+        drawable_pool(now),
         seed,
         shuffle_questions=competition.shuffle_questions,
         shuffle_options=competition.shuffle_options,

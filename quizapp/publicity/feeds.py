@@ -100,7 +100,7 @@ def sitemap():
     for kind in KINDS.values():
         endpoint = ("publicity.warnings", {}) if kind.name == "warning" else ("publicity.list_page", {"slug": kind.slug})
         add(external_url_for(endpoint[0], **endpoint[1]))
-    for item in db.session.scalars(visible_items()):
+    for item in db.session.scalars(visible_items().where(Item.kind.in_(KINDS))):  # not bank questions
         add(item_path(item, external=True), _when(item))
     add(external_url_for("laws.index"))
     for law, _version, _count in laws.list_laws():

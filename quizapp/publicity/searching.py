@@ -26,7 +26,7 @@ class PublicitySource:
         """Return up to *limit* visible items whose ``search_text`` matches *query*."""
         statement = (
             select(Item)
-            .where(is_visible(now), text_match(Item.__table__, ITEM_FTS, query))
+            .where(is_visible(now), Item.kind.in_(KINDS), text_match(Item.__table__, ITEM_FTS, query))
             .order_by(Item.dated.desc(), Item.id.desc())
             .limit(limit)
         )

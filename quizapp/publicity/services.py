@@ -131,5 +131,5 @@ def latest(kind_name: str, limit: int = 1, featured: bool = False, now: datetime
 
 def all_visible(now: datetime | None = None, limit: int | None = None) -> list[Item]:
     """Return every visible item of every kind, newest first (feeds and the sitemap)."""
-    query = visible_items(None, now or utcnow())
+    query = visible_items(None, now or utcnow()).where(Item.kind.in_(KINDS))  # not bank questions
     return list(db.session.scalars(query.limit(limit) if limit else query))

@@ -28,6 +28,15 @@ STATES = ("draft", "in_review", "scheduled", "published", "archived")
 STATE_LABELS = {"draft": "草稿", "in_review": "待审核", "scheduled": "已排期", "published": "已发布", "archived": "已归档"}
 SYSTEM_PREFIX = "system:"
 
+#: Per-kind hooks run when a revision becomes live (``hook(item, revision)``), e.g. the question
+#: kind saves a new bank version (:mod:`quizapp.bank.lifecycle`). Register with :func:`register_live_hook`.
+LIVE_HOOKS: dict = {}
+
+
+def register_live_hook(kind: str, hook) -> None:
+    """Run ``hook(item, revision)`` whenever a revision of an item of *kind* becomes live (in the same transaction)."""
+    LIVE_HOOKS[kind] = hook
+
 
 class InvalidTransition(Conflict):
     """A state change that the lifecycle does not allow (409 ``invalid_transition``)."""
@@ -134,12 +143,15 @@ class Item(db.Model):
         return self._move("draft", ("archived",), actor, "restore", now or utcnow())
 
     def make_live(self, revision: Revision) -> None:
-        """Point at *revision* and copy its listing columns (status unchanged)."""
+        """Point at *revision*, copy its listing columns and run the kind's live hook, if any (status unchanged)."""
         if revision.item is not self and revision.item_id != self.id:
             raise ValueError("revision belongs to another item")
         self.live_revision = revision
         for column, value in (revision.listing or {}).items():
             setattr(self, column, _column_value(column, value))
+        hook = LIVE_HOOKS.get(self.kind)
+        if hook is not None:
+            hook(self, revision)
 
     def latest_revision(self) -> Revision | None:
         """Return the newest revision (live or waiting), or None."""
