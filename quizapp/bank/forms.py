@@ -11,6 +11,7 @@ from quizapp.bank.formats import FORMATS
 from quizapp.bank.models import TYPE_LABELS
 from quizapp.publishing.models import STATE_LABELS
 
+
 def choices(pairs) -> list[SelectChoice]:
     """Return ``(value, label)`` pairs as WTForms choices (tuples are deprecated since WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -31,7 +32,8 @@ class BankFilterForm(FlaskForm):
     law = SelectField("法律依据", validators=[Optional()])
     difficulty = SelectField("难度", choices=choices([("", "全部")] + [(str(n), str(n)) for n in range(1, 6)]), validators=[Optional()])
     tag = SelectField("标签", validators=[Optional()])
-    status = SelectField("状态", choices=choices([("", "全部"), *STATE_LABELS.items(), ("none", "未纳入发布流程")]), validators=[Optional()])
+    status = SelectField("状态", choices=choices([("", "全部"), *STATE_LABELS.items(), ("none", "未纳入发布流程")]),
+                         validators=[Optional()])
     text = StringField("题干或编号包含", validators=[Optional(), Length(max=100)])
 
 

@@ -37,7 +37,8 @@ class Question(db.Model):
         ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version")
     )
     #: The lifecycle item (kind ``question``) whose live revision is the current version; see quizapp.bank.lifecycle.
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("content_item.id", ondelete="SET NULL"), index=True)
+    #: No ON DELETE: items are never deleted (SQLite could not reflect the option for ``db check``).
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("content_item.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -126,8 +126,10 @@ def test_upload_needs_the_csrf_token_when_csrf_is_on(client, app, db, make_staff
 
 def test_filters_find_by_type_law_tag_difficulty_status_and_text(client, db, make_staff, login_as):
     lifecycle.publish(question(), "staff:99")
-    lifecycle.publish(question("lc-tf", type="true_false", options=[], key=True, stem="判断：可以瞒报事故。", difficulty=4,
-                               legal_basis=[{"law": "生产安全事故报告和调查处理条例", "article": 4, "quote": ""}], tags=["事故报告"]), "staff:99")  # fmt: skip
+    basis = [{"law": "生产安全事故报告和调查处理条例", "article": 4, "quote": ""}]
+    true_false = question("lc-tf", type="true_false", options=[], key=True, stem="判断：可以瞒报事故。", difficulty=4,
+                          legal_basis=basis, tags=["事故报告"])
+    lifecycle.publish(true_false, "staff:99")
     lifecycle.save_draft(question("lc-draft", stem="尚未审核的题目"), "staff:98")
     db.session.commit()
     login_as(client, make_staff("editor"))
