@@ -6,7 +6,7 @@ live revision is its current version, and fills its facets: an upgraded database
 questions drawable (quizapp.bank.services.is_live).
 
 Revision ID: 678c315e5671
-Revises: 2a512a859ee6
+Revises: 7b0839638c5d
 Create Date: 2026-11-29 22:50:39.819037
 
 """
@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '678c315e5671'
-down_revision = '2a512a859ee6'
+down_revision = '7b0839638c5d'
 branch_labels = None
 depends_on = None
 

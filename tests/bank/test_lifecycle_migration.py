@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.publishing.models import Item, Revision
 from tests.test_migrations import fresh_app, keep_logging  # noqa: F401  (fixtures)
 
-BEFORE = "2a512a859ee6"
+BEFORE = "7b0839638c5d"
 
 
 def test_existing_questions_get_published_items_and_stay_drawable(fresh_app):  # noqa: F811
