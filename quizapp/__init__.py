@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     """Register each domain's blueprints (importing their routes first)."""
     import quizapp.accounts.views  # noqa: F401
     import quizapp.api.views  # noqa: F401
+    import quizapp.bank.editor  # noqa: F401  (registers the question editor)
     import quizapp.bank.staff  # noqa: F401
     import quizapp.contests.api  # noqa: F401
     import quizapp.contests.draw_views  # noqa: F401

@@ -53,7 +53,14 @@ def listing(data: dict) -> dict:
 
 
 def question_item(question_uid: str) -> Item | None:
-    """Return the lifecycle item of the question *question_uid*, or None."""
+    """Return the lifecycle item of the question *question_uid* (linked, or by :func:`item_uid`), or None.
+
+    A question written first in the workspace has the workflow's item uid (``question-<hex>``);
+    the link ``Question.item_id`` finds it.
+    """
+    question = db.session.scalar(select(Question).where(Question.uid == question_uid))
+    if question is not None and question.item_id is not None:
+        return db.session.get(Item, question.item_id)
     return find_item(item_uid(question_uid))
 
 
@@ -92,7 +99,7 @@ def save_draft(data: dict, actor: str, now: datetime | None = None, note: str = 
     question = db.session.scalar(select(Question).where(Question.uid == data["uid"]))
     if question is not None and question.current_version_id is not None and question.type != data["type"]:
         raise ValidationFailed(f"题目 {data['uid']} 的题型不能从 {question.type_label} 改为其他题型")
-    item = find_item(item_uid(data["uid"]))
+    item = question_item(data["uid"])
     if item is None:
         item = create_item(item_uid(data["uid"]), QUESTION_KIND, actor, now)
     elif item.kind != QUESTION_KIND:
@@ -124,9 +131,11 @@ def publish(data: dict, actor: str, now: datetime | None = None, note: str = "")
     Does not commit.
     """
     now = now or utcnow()
-    existed = find_item(item_uid(data["uid"])) is not None
+    existed = question_item(data["uid"]) is not None
     item, revision = save_draft(data, actor, now, note)
     latest = revision or item.latest_revision()
+    if revision is not None and item.pending_revision_id is not None:
+        item.pending_revision, item.pending_publish_at = None, None  # superseded by what goes live now
     if item.status in ("draft", "in_review"):
         item.publish(actor, now, revision=latest)
         return item, "updated" if existed else "created"
@@ -147,18 +156,22 @@ def submit_draft(data: dict, actor: str, now: datetime | None = None, note: str 
     """Save *data* as a draft for review (an upload by an editor); return the item and outcome.
 
     A new or draft item is submitted (``in_review``); a published item keeps its live
-    revision and gets the new one waiting for approval (audit action ``edit``). Outcome:
+    revision and gets the new one waiting for approval (``pending_revision``, as
+    :func:`quizapp.publishing.workflow.submit` does), so reviewers approve it in the workflow. Outcome:
     ``created``, ``updated`` or ``unchanged``. Does not commit.
     """
     now = now or utcnow()
-    existed = find_item(item_uid(data["uid"])) is not None
+    existed = question_item(data["uid"]) is not None
     item, revision = save_draft(data, actor, now, note)
     if revision is None:
         return item, "unchanged"
     if item.status == "draft":
         item.submit(actor, now)
     else:
-        record_audit(actor, "edit", item=item, detail=f"revision {revision.number}", from_state=item.status, to_state=item.status, now=now)
+        detail = f"修改：第 {revision.number} 版"
+        record_audit(actor, "submit", item=item, detail=detail, from_state=item.status, to_state=item.status, now=now)
+    if item.status in ("in_review", "published"):
+        item.pending_revision, item.pending_publish_at = revision, None  # in the workflow's review queue
     return item, "updated" if existed else "created"
 
 
