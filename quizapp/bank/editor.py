@@ -14,18 +14,21 @@ line per blank (``____`` in the stem), alternatives separated by ``|``; legal ba
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import render_template
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from quizapp.bank.forms import choices
 from quizapp.bank.lifecycle import QUESTION_KIND, listing
-from quizapp.bank.models import TYPE_LABELS
+from quizapp.bank.models import TYPE_LABELS, Question
 from quizapp.content.banks import UID, ContentError, question_from_item
 from quizapp.core.errors import ValidationFailed
+from quizapp.extensions import db
 from quizapp.publicity.forms import basis_lines, parse_basis_lines
 from quizapp.publishing.editors import EditorSpec, register_editor
 
@@ -53,6 +56,27 @@ class QuestionForm(FlaskForm):
     tags = StringField("标签（用逗号分隔）", validators=[Optional(), Length(max=300)])
     save = SubmitField("保存草稿")
     preview = SubmitField("预览")
+
+
+#: The content-file rules' messages (English, for content authors) in the form's Chinese.
+MESSAGES = (
+    (r"needs 2 to 8 options", "选择题需要 2 到 8 个选项"),
+    (r"an option has no text", "有选项没有内容"),
+    (r"single_choice needs exactly one correct option", "单选题需要恰好一个正确选项（在行首加 *）"),
+    (r"multiple_choice needs two or more correct options", "多选题需要两个或以上正确选项（在行首加 *）"),
+    (r"fill_blank needs blanks", "请填写每一空的答案"),
+    (r"stem has (\d+) blanks \(____\) but (\d+) answers", r"题干中有 \1 个空（____），但填写了 \2 个答案"),
+    (r"stem is empty", "请填写题干"),
+    (r"difficulty must be", "难度为 1 到 5"),
+)
+
+
+def _chinese(message: str) -> str:
+    for pattern, chinese in MESSAGES:
+        match = re.search(pattern, message)
+        if match:
+            return match.expand(chinese)
+    return message
 
 
 def _option_key(index: int) -> str:
@@ -85,9 +109,13 @@ def to_content(form) -> tuple[dict, dict]:
     try:
         content = question_from_item(item, "", "表单")
     except ContentError as exc:
-        message = str(exc).split(": ", 1)[-1]
+        message = _chinese(str(exc).split(": ", 1)[-1])
         field = {"single_choice": "options", "multiple_choice": "options", "fill_blank": "blanks"}.get(kind, "stem")
         raise ValidationFailed(f"题目不符合要求：{message}", fields={field: message}) from None
+    approved = db.session.scalar(select(Question).where(Question.uid == content["uid"], Question.current_version_id.is_not(None)))
+    if approved is not None and approved.type != content["type"]:
+        message = f"已审核的题目不能改题型（原为{approved.type_label}）"
+        raise ValidationFailed(message, fields={"type": message})
     return content, listing(content)
 
 

@@ -68,9 +68,13 @@ def on_live(item: Item, revision: Revision) -> None:
     """Live hook of the ``question`` kind: save the revision's content as the bank's current version.
 
     Raises:
-        ValidationFailed: for an unknown type or a type change (from ``save_question``).
+        ValidationFailed: for an unknown type or a type change (from ``save_question``), or a uid
+            that belongs to another item's question.
 
     """
+    existing = db.session.scalar(select(Question).where(Question.uid == revision.content["uid"]))
+    if existing is not None and existing.item_id is not None and item.id is not None and existing.item_id != item.id:
+        raise ValidationFailed(f"题目编号 {existing.uid} 已被另一道题使用，请修改编号")
     question, _ = save_question(dict(revision.content))
     question.item = item
 

@@ -70,7 +70,7 @@ def test_an_edit_of_a_published_question_waits_for_approval(client, db, make_sta
 def test_a_broken_question_form_names_the_field_and_saves_nothing(client, db, make_staff, login_as):
     login_as(client, make_staff("editor"))
     response = client.post("/staff/content/kinds/question/new", data={**FORM, "options": "全面负责\n部分负责"})
-    assert response.status_code == 422 and "exactly one correct option" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "单选题需要恰好一个正确选项" in response.get_data(as_text=True)
     assert db.session.scalar(select(Item).where(Item.kind == "question")) is None
 
 
@@ -78,3 +78,13 @@ def test_a_reviewer_cannot_write_questions_and_anonymous_visitors_log_in(client,
     assert "/staff/login" in client.get("/staff/content/kinds/question/new").location
     login_as(client, make_staff("reviewer"))
     assert client.post("/staff/content/kinds/question/new", data=FORM).status_code == 403
+
+
+def test_the_type_of_an_approved_question_cannot_change_in_the_form(client, db, make_staff, login_as):
+    item, _ = lifecycle.publish(question(), "system:content-sync")
+    db.session.commit()
+    login_as(client, make_staff("editor"))
+    edited = {**FORM, "uid": "lc-001", "type": "true_false", "answer": "true", "options": ""}
+    response = client.post(f"/staff/content/items/{item.id}/edit", data=edited)
+    assert response.status_code == 422 and "不能改题型" in response.get_data(as_text=True)
+    assert item.latest_revision().number == 1
