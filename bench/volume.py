@@ -224,6 +224,7 @@ def main() -> int:
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--leaderboard-only", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="recreate the database and load the starter content first")
+    parser.add_argument("--skip-export", action="store_true", help="measure the leaderboard and the statistics only")
     options = parser.parse_args()
     _default_environment()
     if options.fresh:
@@ -245,8 +246,9 @@ def main() -> int:
         figures.update(measure_leaderboard(competition))
         if not options.leaderboard_only:
             figures["responses"] = db.session.execute(text("SELECT count(*) FROM paper_item")).scalar()
-            figures["export"] = measure_export(competition)
             figures["statistics"] = measure_statistics(competition)
+            if not options.skip_export:
+                figures["export"] = measure_export(competition)
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 
