@@ -12,6 +12,7 @@ import yaml
 
 from quizapp.bank.models import QUESTION_TYPES
 from quizapp.content.banks import UID, ContentError
+from quizapp.contests.models import AUDIENCES
 from quizapp.core.timeutil import local_to_utc
 
 COMPETITION_FORMAT = "quizapp-competition/1"
@@ -46,6 +47,9 @@ def read_competition(path: Path) -> dict:
     if limit <= 0:
         raise ContentError(f"{where}: time_limit_s must be positive")
     retention = _retention_days(document, where)
+    audience = str(document.get("audience", "all"))
+    if audience not in AUDIENCES:
+        raise ContentError(f"{where}: audience must be one of {', '.join(AUDIENCES)}")
     return {
         "slug": slug,
         "title": str(document.get("title", "")).strip() or slug,
@@ -63,8 +67,26 @@ def read_competition(path: Path) -> dict:
         "paper_rule": rule,
         "shuffle_questions": bool(paper.get("shuffle_questions", True)),
         "shuffle_options": bool(paper.get("shuffle_options", True)),
+        "audience": audience,
+        **_prize(document.get("prize") or {}, where),
         "source_hash": hashlib.sha256(json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest(),
     } | ({"retention_days": retention} if "retention_days" in document else {})
+
+
+def _prize(prize: dict, where: str) -> dict:
+    """Return the 有奖问答 columns from ``prize: {description, threshold, winners}`` (all optional)."""
+    if not isinstance(prize, dict):
+        raise ContentError(f"{where}: prize must be a mapping with description, threshold, winners")
+    threshold, winners = prize.get("threshold"), prize.get("winners")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0):
+        raise ContentError(f"{where}: prize.threshold must be a score (points, 0 or more)")
+    if winners is not None and (isinstance(winners, bool) or not isinstance(winners, int) or winners < 1):
+        raise ContentError(f"{where}: prize.winners must be a whole number (1 or more)")
+    return {
+        "prize_description": str(prize.get("description") or "").strip(),
+        "prize_threshold": float(threshold) if threshold is not None else None,
+        "prize_winners": winners,
+    }
 
 
 def _retention_days(document: dict, where: str) -> int | None:

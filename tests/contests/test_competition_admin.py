@@ -342,3 +342,33 @@ def test_an_update_based_on_an_old_version_is_refused(known_bank):  # noqa: F811
     assert caught.value.code == "edit_conflict"
     db.session.expire_all()
     assert db.session.get(Competition, competition.id).pass_mark == 70
+
+
+def test_competition_files_may_set_audience_and_prize(app, content_copy):
+    path = content_copy / "competitions" / "xiaofang_2026_upcoming.yaml"
+    extra = "audience: practitioner\nprize: {description: 灭火器一具, threshold: 90, winners: 5}\n"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    sync_content(content_copy)
+    stored = db.session.scalar(select(Competition).where(Competition.slug == "xiaofang-2026-upcoming"))
+    prize = (stored.prize_description, stored.prize_threshold, stored.prize_winners)
+    assert (stored.audience, prize) == ("practitioner", ("灭火器一具", 90.0, 5))
+    plain = db.session.scalar(select(Competition).where(Competition.slug == "aqsf-2026"))
+    assert (plain.audience, plain.prize_description, plain.prize_threshold) == ("all", "", None)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("audience: everyone\n", "audience must be one of all, public, practitioner"),
+        ("prize: {threshold: -1}\n", "prize.threshold must be a score"),
+        ("prize: {winners: 0}\n", "prize.winners must be a whole number"),
+        ("prize: 一等奖\n", "prize must be a mapping"),
+    ],
+)
+def test_bad_audience_or_prize_in_a_file_is_a_content_error(app, content_copy, extra, message):
+    from quizapp.content.banks import ContentError
+
+    path = content_copy / "competitions" / "xiaofang_2026_upcoming.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    with pytest.raises(ContentError, match=f"xiaofang_2026_upcoming.yaml: {message}"):
+        sync_content(content_copy)
