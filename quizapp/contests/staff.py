@@ -18,6 +18,7 @@ from quizapp.contests.staff_forms import CompetitionForm, ConfirmForm, Duplicate
 from quizapp.core.errors import DomainError, ValidationFailed
 from quizapp.core.timeutil import utcnow
 from quizapp.workspace import register_nav, register_panel
+from quizapp.workspace.audit import action_label, actor_names
 
 staff_bp = Blueprint("contests_staff", __name__, url_prefix="/staff/competitions")
 
@@ -51,6 +52,8 @@ def view(competition_id: int):
         check=admin.check_rule(competition.paper_rule or {}),
         attempts=admin.attempt_count(competition_id),
         trail=admin.audit_trail(competition_id),
+        action_label=action_label,
+        names=actor_names(),
         confirm=ConfirmForm(),
         may_edit=current_user.has_role(*EDIT_ROLES),
         may_move_window=current_user.has_role(*WINDOW_ROLES),

@@ -364,3 +364,14 @@ def test_a_form_opened_before_someone_else_changed_the_competition_saves_nothing
     stored = db.session.get(Competition, upcoming.id)
     assert (stored.title, stored.status) == ("安全生产月知识竞赛", "open")  # the stale start did not come back
     assert audit("competition_update") == []
+
+
+def test_the_competition_page_lists_its_audit_trail_in_chinese(client, make_staff, login_as, upcoming):
+    reviewer = make_staff("reviewer", display_name="赵审核")
+    login_as(client, reviewer)
+    client.post(f"{BASE}/{upcoming.id}/open-early")
+    page = client.get(f"{BASE}/{upcoming.id}").get_data(as_text=True)
+    trail = page[page.index("<h2>操作记录</h2>"):]
+    assert f"赵审核（{reviewer.username}） · 提前开始竞赛 · 开始时间由" in trail
+    assert " · 新建竞赛 · 新建竞赛「安全生产月知识竞赛」（aqy-2026）" in trail
+    assert trail.index("提前开始竞赛") < trail.index("新建竞赛")  # newest first
