@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask import g, has_app_context, url_for
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from quizapp.extensions import db
 from quizapp.laws.models import Law, LawArticle, LawVersion
@@ -112,6 +112,25 @@ def check_citations() -> list[CitationProblem]:
             if problem:
                 problems.append(CitationProblem(kind, citing.ref, _label(citing.basis), *problem))
     return problems
+
+
+def missing_article(basis: dict) -> str | None:
+    """Return why *basis* names an article the library's version in force lacks (Chinese), else None.
+
+    A law the library does not hold is not judged here (the kinds' parsers refuse unknown law
+    names; ``flask bank check-citations`` reports the rest).
+    """
+    law = db.session.scalar(select(Law).where(or_(Law.short_name == basis.get("law"), Law.title == basis.get("law"))))
+    if law is None:
+        return None
+    key = article_key(basis)
+    found = key and db.session.scalar(
+        select(LawArticle.id)
+        .join(LawVersion, LawArticle.version_id == LawVersion.id)
+        .where(LawVersion.law_id == law.id, LawVersion.is_superseded.is_(False), LawArticle.number == key[0], LawArticle.suffix == key[1])
+        .limit(1)
+    )
+    return None if found else f"{_label(basis)}在现行文本中不存在，请核对条号"
 
 
 def _label(basis: dict) -> str:

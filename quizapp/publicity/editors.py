@@ -14,6 +14,7 @@ from flask import render_template
 
 from quizapp.content.banks import ContentError
 from quizapp.core.errors import ValidationFailed
+from quizapp.laws.citations import missing_article
 from quizapp.publicity.forms import (
     CaseForm,
     NewsForm,
@@ -42,7 +43,19 @@ def _parse(kind_name: str, meta: dict, body: str) -> tuple[dict, dict]:
         if "unknown section" in message or "text before the first section" in message:
             message = "正文中不能使用二级标题（## …），请改用 ### 或加粗"
         raise ValidationFailed(f"内容不符合格式要求：{message}") from None
+    for basis in _bases(content):
+        problem = missing_article(basis)
+        if problem:
+            raise ValidationFailed(f"法律依据有误：{problem}", fields={"legal_basis": problem})
     return content, kind.listing(content)
+
+
+def _bases(content: dict) -> list[dict]:
+    """Return every legal basis in *content*: the item's own and each hazard row's (每月一警示)."""
+    bases = list(content.get("legal_basis") or [])
+    for hazard in content.get("hazards") or []:
+        bases.extend(hazard.get("legal_basis") or [])
+    return bases
 
 
 def _case(form) -> tuple[dict, dict]:

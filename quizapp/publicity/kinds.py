@@ -22,7 +22,8 @@ from quizapp.publicity.rendering import plain_text
 from quizapp.search.tokens import search_text
 
 DECISION_NUMBER = re.compile(r"^[（(].+[）)].+罚〔\d{4}〕\d+号$")
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")  # 2000-01 … 2099-12
+YEARS = range(2000, 2100)
 RECTIFICATION_STATES = ("已整改", "整改中", "停产整顿")
 PARTY_TYPES = ("enterprise", "person")
 
@@ -37,11 +38,15 @@ def _require(meta: dict, key: str, where: str) -> object:
 def _date(meta: dict, key: str, where: str) -> str:
     value = _require(meta, key, where)
     if isinstance(value, date):
-        return value.isoformat()
-    try:
-        return date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise ContentError(f"{where}: {key} must be a date YYYY-MM-DD, got {value!r}") from None
+        parsed = value
+    else:
+        try:
+            parsed = date.fromisoformat(str(value))
+        except ValueError:
+            raise ContentError(f"{where}: {key} must be a date YYYY-MM-DD, got {value!r}") from None
+    if parsed.year not in YEARS:
+        raise ContentError(f"{where}: {key} must lie in the years 2000–2099, got {value!r}")
+    return parsed.isoformat()
 
 
 def parse_legal_basis(entries, where: str, required: bool = True) -> list[dict]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SubmitField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -45,3 +45,20 @@ class SendBackForm(FlaskForm):
 
     comment = TextAreaField("修改意见", validators=[DataRequired("退回时请填写修改意见"), Length(max=280, message="修改意见最多 280 字")])
     submit = SubmitField("退回修改")
+
+
+class BaseRevisionForm(FlaskForm):
+    """The revision number the edit form was opened on, so a save over someone else's newer save is refused.
+
+    Rendered inside the kind's form (which carries the CSRF token), so it has none of its own.
+    """
+
+    class Meta:  # noqa: D106 - WTForms' per-form options
+        csrf = False
+
+    base_revision = HiddenField()
+
+    def number(self) -> int | None:
+        """Return the base revision number, or None when absent or not a number."""
+        value = (self.base_revision.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None

@@ -17,7 +17,7 @@ from quizapp.core.errors import DomainError, ValidationFailed
 from quizapp.core.timeutil import format_local, local_to_utc, utcnow
 from quizapp.publishing import history, overview, presence, workflow
 from quizapp.publishing.editors import editor_for, editors
-from quizapp.publishing.forms import ActionForm, ApproveForm, SendBackForm
+from quizapp.publishing.forms import ActionForm, ApproveForm, BaseRevisionForm, SendBackForm
 from quizapp.workspace import register_nav
 from quizapp.workspace.audit import action_label, actor_names
 
@@ -101,8 +101,11 @@ def _form_errors(form, exc: ValidationFailed) -> None:
 def _edit(kind: str, item=None):
     """Shared body of the new and edit pages: add a row, preview, or save a new revision."""
     spec = _spec(kind)
+    base = BaseRevisionForm()
     if item is not None and request.method == "GET":
-        form = spec.form(data=spec.to_form_data(item.latest_revision().content))
+        latest = item.latest_revision()
+        form = spec.form(data=spec.to_form_data(latest.content))
+        base.base_revision.data = str(latest.number)
     elif request.method == "GET":  # a link may prefill text fields, e.g. the month reminder's ?period=2026-07
         form = spec.form()
         for name, value in request.args.items():
@@ -122,7 +125,8 @@ def _edit(kind: str, item=None):
                 if form.preview.data:
                     flash("预览：以下为发布后的页面效果，内容尚未保存。关闭本页返回编辑。", "info")
                     return spec.render_preview(item, content, listing)
-                item, revision = workflow.save_draft(kind, content, listing, current_actor(), item.id if item is not None else None)
+                item, revision = workflow.save_draft(kind, content, listing, current_actor(), item.id if item is not None else None,
+                                                     base_revision=base.number())  # fmt: skip
             except DomainError as exc:
                 _form_errors(form, exc) if isinstance(exc, ValidationFailed) else form.form_errors.append(exc.message)
             else:
@@ -132,7 +136,7 @@ def _edit(kind: str, item=None):
     if item is not None:
         presence.touch(item.id, current_user.id)
         others = presence.others(item.id, current_user.id)
-    return render_template("publishing_staff/edit.html", kind=kind, spec=spec, form=form, item=item, others=others,
+    return render_template("publishing_staff/edit.html", kind=kind, spec=spec, form=form, base=base, item=item, others=others,
                            ping_s=presence.PING_INTERVAL_S), status  # fmt: skip
 
 

@@ -10,7 +10,7 @@ Two tracks, one set of services:
   The old revision stays on the site until then.
 
 Rules (issue 5, "Content workflow"): nobody approves their own item — the author of the
-revision under review may not approve, schedule or publish it (:class:`OwnItem`, 403);
+revision under review may not approve, schedule, publish or send it back (:class:`OwnItem`, 403);
 sending back needs a comment; every step writes one audit row (actor, action, from/to
 state, item). Every service commits; times are aware UTC (staff enter Asia/Shanghai and
 the views convert with :func:`quizapp.core.timeutil.local_to_utc`).
@@ -19,7 +19,7 @@ the views convert with :func:`quizapp.core.timeutil.local_to_utc`).
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
 from sqlalchemy import select
@@ -70,7 +70,9 @@ def get_item(item_id: int) -> Item:
 
 
 def get_revision(item: Item, number: int) -> Revision:
-    """Return revision *number* of *item*. Raises NotFound."""
+    """Return revision *number* of *item*. Raises NotFound (also for a number no column can hold)."""
+    if not 1 <= number <= MAX_REVISION:
+        raise NotFound(f"第 {number} 版不存在。")
     revision = db.session.scalar(select(Revision).where(Revision.item_id == item.id, Revision.number == number))
     if revision is None:
         raise NotFound(f"第 {number} 版不存在。")
@@ -102,6 +104,10 @@ def stage(item: Item) -> str:
     return "published"
 
 
+#: Revision numbers beyond this cannot exist (the column is a 32-bit integer).
+MAX_REVISION = 2**31 - 1
+#: How far ahead a reviewer may schedule publication (days).
+MAX_SCHEDULE_DAYS = 730
 STAGE_LABELS = {
     **STATE_LABELS,
     "revision_draft": "已发布（有未提交的修改）",
@@ -126,7 +132,7 @@ def new_uid(kind: str) -> str:
 
 @_transaction
 def save_draft(kind: str, content: dict, listing: dict, actor: str, item_id: int | None = None, note: str = "",
-               now: datetime | None = None) -> tuple[Item, Revision | None]:  # fmt: skip
+               now: datetime | None = None, base_revision: int | None = None) -> tuple[Item, Revision | None]:  # fmt: skip
     """Save *content* as a new revision of item *item_id* (or of a new draft item of *kind*); commit.
 
     Returns ``(item, revision)``; revision is None when the content equals the newest
@@ -137,7 +143,9 @@ def save_draft(kind: str, content: dict, listing: dict, actor: str, item_id: int
     Raises:
         NotFound: for an unknown item.
         Conflict: when the item is in review, scheduled or archived (withdraw or restore first),
-            or (每月一警示) another item already has the month (code ``period_taken``).
+            or (每月一警示) another item already has the month (code ``period_taken``), or
+            someone saved a newer revision than *base_revision*, the one the form was opened on
+            (code ``stale_revision``: saving would silently drop their change).
 
     """
     now = now or utcnow()
@@ -149,6 +157,9 @@ def save_draft(kind: str, content: dict, listing: dict, actor: str, item_id: int
         latest = item.latest_revision()
         if latest is not None and latest.content_hash == content_hash(content):
             return item, None
+        if latest is not None and base_revision is not None and latest.number != base_revision:
+            raise Conflict(f"您编辑期间，{_actor_label(latest.actor)}已保存了第 {latest.number} 版。为免覆盖其修改，本次未保存："
+                           "请复制您的改动，重新打开编辑页后再保存。", code="stale_revision")  # fmt: skip
     _check_period(item, listing.get("period"))
     revision = add_revision(item, content, listing, actor, now, note=note)
     if item.live_revision_id is None:
@@ -159,6 +170,18 @@ def save_draft(kind: str, content: dict, listing: dict, actor: str, item_id: int
         record_audit(actor, "save", item=item, from_state=item.status, to_state=item.status, detail=f"第 {revision.number} 版", now=now)
     _commit_unique()
     return item, revision
+
+
+def _actor_label(actor: str) -> str:
+    """Return who *actor* is, for messages: the staff member's display name, or 内容同步/系统."""
+    from quizapp.accounts.models import StaffUser
+
+    kind, _, number = actor.partition(":")
+    if kind == "staff" and number.isdigit():
+        user = db.session.get(StaffUser, int(number))
+        if user is not None:
+            return user.display_name
+    return "内容同步" if actor == "system:content-sync" else "其他人"
 
 
 def _check_period(item: Item, period: str | None) -> None:
@@ -230,6 +253,8 @@ def approve(item_id: int, actor: str, publish_at: datetime | None = None, now: d
     _check_not_own(revision, actor)
     if publish_at is not None and publish_at < now:
         raise ValidationFailed("发布时间已过，请选择将来的时间，或选择立即发布。", fields={"publish_at": "发布时间已过"})
+    if publish_at is not None and publish_at > now + timedelta(days=MAX_SCHEDULE_DAYS):
+        raise ValidationFailed(f"定时发布最多可提前 {MAX_SCHEDULE_DAYS} 天安排。", fields={"publish_at": "发布时间太远"})
     if item.status == "published":
         _approve_revision(item, revision, actor, publish_at, now)
     elif publish_at is None:
@@ -276,6 +301,9 @@ def send_back(item_id: int, actor: str, comment: str, now: datetime | None = Non
         raise ValidationFailed("退回时请填写修改意见。", fields={"comment": "请填写修改意见"})
     item = get_item(item_id)
     current = stage(item)
+    revision = revision_under_review(item)
+    if revision is not None:
+        _check_not_own(revision, actor)  # reviewing includes sending back: never one's own revision
     if current == "in_review":
         record_audit(actor, "send_back", item=item, from_state="in_review", to_state="draft", detail=comment, now=now)
         item.status = "draft"

@@ -287,3 +287,47 @@ def test_content_sync_reports_a_warning_file_for_a_month_staff_already_wrote(app
     assert report.conflicts == [f"warnings/2026-01.md: 2026-01 already has item {item.uid}; the file was not loaded"]
     assert report.counts["warnings"]["created"] == 11
     assert db.session.get(Item, item.id).title == "2026年1月：工作人员写的一月警示"
+
+
+# Found by the second fresh-eyes review.
+
+
+def test_a_save_from_a_form_opened_before_someone_elses_save_is_refused(app, pub_clock):
+    item, first = draft()
+    content = news_content("甲的修改", "甲的正文。")
+    _, second = workflow.save_draft("news", content, KINDS["news"].listing(content), OTHER, item.id, base_revision=first.number)
+    late = news_content("乙的修改", "乙的正文。")
+    with pytest.raises(Conflict) as stale:
+        workflow.save_draft("news", late, KINDS["news"].listing(late), EDITOR, item.id, base_revision=first.number)
+    assert stale.value.code == "stale_revision" and "第 2 版" in stale.value.message
+    assert item.latest_revision().number == second.number == 2
+    _, third = workflow.save_draft("news", late, KINDS["news"].listing(late), EDITOR, item.id, base_revision=2)
+    assert third.number == 3
+
+
+def test_nobody_sends_back_their_own_revision(app, pub_clock):
+    item, _ = draft()
+    workflow.submit(item.id, EDITOR)
+    with pytest.raises(workflow.OwnItem):
+        workflow.send_back(item.id, EDITOR, "自己退回")
+    assert item.status == "in_review"
+    workflow.send_back(item.id, REVIEWER, "请补充出处")
+    assert item.status == "draft"
+
+
+def test_schedules_more_than_two_years_ahead_are_refused(app, pub_clock):
+    item, _ = draft()
+    workflow.submit(item.id, EDITOR)
+    with pytest.raises(ValidationFailed):
+        workflow.approve(item.id, REVIEWER, publish_at=pub_clock.now + timedelta(days=workflow.MAX_SCHEDULE_DAYS + 1))
+    workflow.approve(item.id, REVIEWER, publish_at=pub_clock.now + timedelta(days=workflow.MAX_SCHEDULE_DAYS))
+    assert item.status == "scheduled"
+
+
+def test_a_revision_number_no_column_can_hold_is_not_found(app, pub_clock):
+    from quizapp.core.errors import NotFound
+
+    item, _ = draft()
+    for number in (0, 2**31, 10**20):
+        with pytest.raises(NotFound):
+            workflow.get_revision(item, number)
