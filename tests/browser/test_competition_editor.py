@@ -5,38 +5,26 @@ Skipped without /usr/bin/chromium. The bank is :mod:`tests.contests.staffing`'s 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from quizapp.contests.models import Competition
 from quizapp.extensions import db
-from tests.browser.test_phone_flow import CHROMIUM
-from tests.browser.test_staff_flow import desk_page, log_in  # noqa: F401
+from tests.browser.helpers import BROWSER, log_in, served
 from tests.conftest import STAFF_PASSWORD
 from tests.contests.staffing import known_bank  # noqa: F401
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
 def editor_server(app, known_bank):  # noqa: F811
-    """Serve the app (CSRF on) over the known bank in a background thread; yields the base URL."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    """The app over the known bank, served with CSRF on; yields the base URL."""
+    with served(app) as base:
+        yield base
 
 
-def test_live_counts_follow_typing_and_the_form_saves(editor_server, desk_page, make_staff):  # noqa: F811
+def test_live_counts_follow_typing_and_the_form_saves(editor_server, desk_page, make_staff):
     base, page = editor_server, desk_page
     user = make_staff("editor")
     log_in(page, base, user.username, STAFF_PASSWORD)

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog, Item
 from quizapp.publishing.tasks import SCHEDULER_ACTOR, sweep_schedule
-from tests.browser.test_phone_flow import CHROMIUM, SHOTS
-from tests.browser.test_staff_flow import desk_page, log_in, log_out, staff_server  # noqa: F401  (fixtures)
+from tests.browser.helpers import BROWSER, SHOTS, log_in, log_out
 from tests.conftest import STAFF_PASSWORD
 from tests.publishing.helpers import pub_clock  # noqa: F401  (fixture)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER
 
 
-def test_an_editor_writes_a_warning_a_reviewer_schedules_it_and_it_appears_on_its_own(staff_server, desk_page, pub_clock, make_staff):  # noqa: F811
-    base, page = staff_server, desk_page
+def test_an_editor_writes_a_warning_a_reviewer_schedules_it_and_it_appears_on_its_own(live_server, desk_page, pub_clock, make_staff):  # noqa: F811
+    base, page = live_server, desk_page
     editor = make_staff("editor", username="editor-wang", display_name="王编辑")
     reviewer = make_staff("reviewer", username="reviewer-zhao", display_name="赵审核")
     errors: list[str] = []

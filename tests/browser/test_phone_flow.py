@@ -5,51 +5,12 @@ Skipped when /usr/bin/chromium is absent. CSRF is switched on, as in production.
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from quizapp.contests.models import Attempt
+from tests.browser.helpers import BROWSER, SHOTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
-SHOTS = Path(os.environ.get("QUIZAPP_SCREENSHOTS", "/tmp/quizapp-shots"))
-
-
-@pytest.fixture
-def live_server(app, synced):
-    """Serve the app on a free local port in a background thread; yields the base URL."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def phone_page():
-    """A Playwright page in a 390×844 viewport on Debian's Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
+pytestmark = BROWSER
 
 
 def _answer_current_question(page) -> None:

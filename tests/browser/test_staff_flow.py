@@ -6,58 +6,13 @@ audit log shows each step. CSRF is on, as in production. Skipped without /usr/bi
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-import pytest
-from werkzeug.serving import make_server
-
 from quizapp.accounts import services as accounts
-from tests.browser.test_phone_flow import CHROMIUM, SHOTS
+from tests.browser.helpers import BROWSER, SHOTS, log_in, log_out
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER
 ADMIN_PASSWORD = "Granite-Owl-4417"
-
-
-@pytest.fixture
-def staff_server(app, synced):
-    """Serve the app with CSRF on in a background thread; yields the base URL."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def desk_page():
-    """A Playwright page in a laptop-sized viewport on Debian's Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def log_in(page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/staff/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base + "/staff/")
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/staff/login")
 
 
 def create_user(page, base: str, username: str, name: str, role_label: str, password: str) -> None:
@@ -70,8 +25,8 @@ def create_user(page, base: str, username: str, name: str, role_label: str, pass
     page.wait_for_url(base + "/staff/users")
 
 
-def test_cli_admin_creates_an_editor_and_a_reviewer_in_the_browser(staff_server, desk_page, runner, app):
-    base, page = staff_server, desk_page
+def test_cli_admin_creates_an_editor_and_a_reviewer_in_the_browser(live_server, desk_page, runner, app):
+    base, page = live_server, desk_page
     result = runner.invoke(args=["users", "create-admin", "chief", "--display-name", "王主任"],
                            input=f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n")  # fmt: skip
     assert result.exit_code == 0, result.output
