@@ -1,4 +1,4 @@
-"""Competition administration (工作台 · 竞赛管理): create, edit, duplicate, open or close early.
+"""Competition settings (工作台 · 竞赛管理): validate, create and edit, and the workspace's readers.
 
 The rules, written once for the workspace pages and any later API or command:
 
@@ -7,12 +7,10 @@ The rules, written once for the workspace pages and any later API or command:
 - the paper rule has the shape :func:`~quizapp.contests.paper.build_paper` accepts and
   every paper it can give is buildable from today's bank (:mod:`quizapp.contests.paper_check`);
 - 单位 are one per line, trimmed and deduplicated; at least one, unless 其他 is allowed;
-- opening early moves ``starts_at`` to now (only while upcoming); closing early moves
-  ``ends_at`` to now (only while open) and caps open attempts' deadlines at it, keeping
-  ``deadline_at = min(started_at + time_limit_s, ends_at)`` (docs/architecture.md);
 - papers already drawn pin their question versions and points, so editing the rule or
   the points of a competition with attempts changes only papers drawn afterwards.
 
+Duplicating, opening or closing early and publishing are :mod:`quizapp.contests.actions`.
 Every change writes one audit row (target ``competition:<id>``) in its transaction and
 marks the competition staff-owned (``staff_edited_at``), so ``flask content sync``
 reports a conflict instead of overwriting it.
@@ -24,9 +22,9 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from quizapp.bank.models import QUESTION_TYPES, Question
 from quizapp.bank.services import drawable_pool
@@ -50,8 +48,6 @@ POINTS_MAX = 100
 PRIZE_WINNERS_MAX = 1000
 #: The 个人信息保护规则 page (/privacy) promises names and numbers are kept "一般不超过竞赛结束后六个月".
 RETENTION_MAX_DAYS = 180
-#: Columns a duplicate never copies: identity, window, provenance.
-NOT_COPIED = {"id", "slug", "title", "starts_at", "ends_at", "source_hash", "created_at", "staff_edited_at"}
 
 
 @dataclass(frozen=True)
@@ -168,7 +164,7 @@ def validate_settings(settings: CompetitionSettings, competition_id: int | None 
         errors["retention_days"] = f"个人信息保存期限须在 0 到 {RETENTION_MAX_DAYS} 天之间（{promise}）"
     if errors:
         raise ValidationFailed("；".join(errors.values()), fields=errors)
-    return _replace(
+    return replace_settings(
         settings,
         title=title,
         slug=slug,
@@ -195,7 +191,8 @@ def _finite_between(value: float, low: float, high: float) -> bool:
     return math.isfinite(value) and low <= value <= high
 
 
-def _replace(settings: CompetitionSettings, **changes) -> CompetitionSettings:
+def replace_settings(settings: CompetitionSettings, **changes) -> CompetitionSettings:
+    """Return *settings* with *changes* applied (the dataclass is frozen)."""
     return CompetitionSettings(**{**{name: getattr(settings, name) for name in SETTING_NAMES}, **changes})
 
 
@@ -212,7 +209,7 @@ def create_competition(settings: CompetitionSettings, actor: str, now: datetime 
     db.session.add(competition)
     db.session.flush()
     record_audit(actor, "competition_create", target=f"competition:{competition.id}", now=now,
-                 detail=f"新建竞赛「{clean.title}」（{clean.slug}），{_window_text(clean.starts_at, clean.ends_at)}")  # fmt: skip
+                 detail=f"新建竞赛「{clean.title}」（{clean.slug}），{window_text(clean.starts_at, clean.ends_at)}")  # fmt: skip
     db.session.commit()
     return competition
 
@@ -249,7 +246,7 @@ def update_competition(
     clean = validate_settings(settings, competition_id)
     before = CompetitionSettings.of(competition)
     starts_at, ends_at = _keep_seconds(clean.starts_at, before.starts_at), _keep_seconds(clean.ends_at, before.ends_at)
-    clean = _replace(clean, starts_at=starts_at, ends_at=ends_at)
+    clean = replace_settings(clean, starts_at=starts_at, ends_at=ends_at)
     changed = [name for name in SETTING_NAMES if getattr(clean, name) != getattr(before, name)]
     if not changed:
         return []
@@ -257,10 +254,10 @@ def update_competition(
         setattr(competition, name, getattr(clean, name))
     competition.staff_edited_at = now
     if competition.ends_at is not None:
-        _cap_open_deadlines(competition.id, competition.ends_at)
+        cap_open_deadlines(competition.id, competition.ends_at)
     detail = "修改：" + ", ".join(changed)
     if {"starts_at", "ends_at"} & set(changed):
-        detail += f"；时间 {_window_text(before.starts_at, before.ends_at)} → {_window_text(clean.starts_at, clean.ends_at)}"
+        detail += f"；时间 {window_text(before.starts_at, before.ends_at)} → {window_text(clean.starts_at, clean.ends_at)}"
     record_audit(actor, "competition_update", target=f"competition:{competition.id}", detail=detail, now=now)
     db.session.commit()
     return changed
@@ -273,11 +270,12 @@ def _keep_seconds(typed: datetime | None, stored: datetime | None) -> datetime |
     return typed
 
 
-def _window_text(starts_at: datetime, ends_at: datetime | None) -> str:
+def window_text(starts_at: datetime, ends_at: datetime | None) -> str:
+    """Return the window in local time for audit details: ``2026-06-10 09:00 至 2026-06-20 18:00`` (or 长期)."""
     return f"{format_local(starts_at)} 至 {format_local(ends_at) if ends_at else '长期'}"
 
 
-def _cap_open_deadlines(competition_id: int, ends_at: datetime) -> int:
+def cap_open_deadlines(competition_id: int, ends_at: datetime) -> int:
     """Move open attempts' deadlines back to *ends_at* where they lie after it; return how many."""
     result = db.session.execute(
         update(Attempt)
@@ -285,118 +283,6 @@ def _cap_open_deadlines(competition_id: int, ends_at: datetime) -> int:
         .values(deadline_at=ends_at)
     )
     return result.rowcount
-
-
-def suggest_copy(competition_id: int) -> tuple[str, str]:
-    """Return a free slug (``<slug>-copy``, ``-copy-2`` …) and a title (``…（副本）``) for a duplicate."""
-    competition = get_competition(competition_id)
-    base = f"{competition.slug[:70]}-copy"
-    taken = set(db.session.scalars(select(Competition.slug).where(Competition.slug.startswith(base))))
-    slug = next(candidate for number in range(1, 1000) if (candidate := base if number == 1 else f"{base}-{number}") not in taken)
-    return slug, f"{competition.title}（副本）"[:TITLE_MAX]
-
-
-def shifted_window(starts_at: datetime, ends_at: datetime | None, now: datetime) -> tuple[datetime, datetime | None]:
-    """Return the window moved by whole weeks so it starts after *now* (unchanged when it already does).
-
-    Whole weeks keep the weekday, the local time of day and the length.
-    """
-    if starts_at > now:
-        return starts_at, ends_at
-    weeks = (now - starts_at) // timedelta(weeks=1) + 1
-    shift = timedelta(weeks=weeks)
-    return starts_at + shift, ends_at + shift if ends_at is not None else None
-
-
-def duplicate_competition(competition_id: int, slug: str, title: str, actor: str, now: datetime | None = None) -> Competition:
-    """Copy a competition's settings under a new slug and title, upcoming, without participants.
-
-    The window keeps its length and moves by whole weeks to start after *now*
-    (:func:`shifted_window`). Audited as ``competition_duplicate`` on the new competition.
-
-    Raises:
-        NotFound: unknown competition.
-        ValidationFailed: bad or taken slug, bad title (``fields``: ``slug``, ``title``).
-
-    """
-    now = now or utcnow()
-    source = get_competition(competition_id)
-    starts_at, ends_at = shifted_window(source.starts_at, source.ends_at, now)
-    settings = _replace(CompetitionSettings.of(source), slug=slug, title=title, starts_at=starts_at, ends_at=ends_at)
-    errors = {}
-    try:
-        validate_settings(settings)
-    except ValidationFailed as exc:
-        errors = {name: message for name, message in exc.fields.items() if name in ("slug", "title")}
-    if errors:
-        raise ValidationFailed("；".join(errors.values()), fields=errors)
-    copied = {column.key: getattr(source, column.key) for column in Competition.__mapper__.column_attrs if column.key not in NOT_COPIED}
-    copy = Competition(**copied, slug=slug.strip(), title=title.strip(), starts_at=starts_at, ends_at=ends_at,
-                       source_hash="", staff_edited_at=now, created_at=now)  # fmt: skip
-    db.session.add(copy)
-    db.session.flush()
-    record_audit(actor, "competition_duplicate", target=f"competition:{copy.id}", now=now,
-                 detail=f"复制自 competition:{source.id}（{source.slug}），{_window_text(starts_at, ends_at)}")  # fmt: skip
-    db.session.commit()
-    return copy
-
-
-def open_early(competition_id: int, actor: str, now: datetime | None = None) -> Competition:
-    """Open an upcoming competition now: ``starts_at`` becomes *now*; audited as ``competition_open_early``.
-
-    Raises:
-        NotFound: unknown competition.
-        Conflict: it is already open or closed (409, ``not_upcoming``).
-
-    """
-    now = now or utcnow()
-    competition = get_competition(competition_id)
-    before = competition.starts_at
-    # Conditional: of two clicks at once exactly one moves the start.
-    moved = db.session.execute(
-        update(Competition).where(Competition.id == competition_id, Competition.starts_at > now).values(starts_at=now, staff_edited_at=now)
-    ).rowcount
-    if moved != 1:
-        db.session.rollback()
-        raise Conflict("竞赛已经开始或已经结束，不能提前开始", code="not_upcoming")
-    record_audit(actor, "competition_open_early", target=f"competition:{competition_id}", from_state="upcoming", to_state="open",
-                 detail=f"开始时间由 {format_local(before)} 提前到 {format_local(now)}", now=now)  # fmt: skip
-    db.session.commit()
-    db.session.refresh(competition)
-    return competition
-
-
-def close_early(competition_id: int, actor: str, now: datetime | None = None) -> Competition:
-    """Close an open competition now: ``ends_at`` becomes *now*; audited as ``competition_close_early``.
-
-    Open attempts' deadlines are capped at *now*: they are scored as they stand once the
-    grace period has passed, like at a scheduled end.
-
-    Raises:
-        NotFound: unknown competition.
-        Conflict: it has not started (``not_open``) or is already closed (409).
-
-    """
-    now = now or utcnow()
-    competition = get_competition(competition_id)
-    before = competition.ends_at
-    moved = db.session.execute(
-        update(Competition)
-        .where(Competition.id == competition_id, Competition.starts_at <= now)
-        .where(or_(Competition.ends_at.is_(None), Competition.ends_at > now))
-        .values(ends_at=now, staff_edited_at=now)
-    ).rowcount
-    if moved != 1:
-        db.session.rollback()
-        message = "竞赛尚未开始，不能提前结束" if competition.status_at(now) == "upcoming" else "竞赛已经结束"
-        raise Conflict(message, code="not_open")
-    capped = _cap_open_deadlines(competition_id, now)
-    detail = f"结束时间由 {format_local(before) if before else '长期'} 提前到 {format_local(now)}；进行中的答题 {capped} 次按已保存答案交卷"
-    record_audit(actor, "competition_close_early", target=f"competition:{competition_id}", from_state="open", to_state="closed",
-                 detail=detail, now=now)  # fmt: skip
-    db.session.commit()
-    db.session.refresh(competition)
-    return competition
 
 
 def competition_rows() -> list[CompetitionRow]:

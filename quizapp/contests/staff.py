@@ -10,7 +10,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 
 from quizapp.accounts.access import current_actor, role_required
-from quizapp.contests import admin
+from quizapp.contests import actions, admin
 from quizapp.contests.models import AUDIENCES
 from quizapp.contests.paper_check import PaperCheck
 from quizapp.contests.services import get_competition
@@ -139,11 +139,11 @@ def duplicate(competition_id: int):
     competition = get_competition(competition_id)
     form = DuplicateForm()
     if not form.is_submitted():
-        form.slug.data, form.title.data = admin.suggest_copy(competition_id)
+        form.slug.data, form.title.data = actions.suggest_copy(competition_id)
     status = 200
     if form.validate_on_submit():
         try:
-            copy = admin.duplicate_competition(competition_id, form.slug.data, form.title.data, current_actor())
+            copy = actions.duplicate_competition(competition_id, form.slug.data, form.title.data, current_actor())
         except ValidationFailed as exc:
             for name, message in exc.fields.items():
                 getattr(form, name).errors = [*getattr(form, name).errors, message]
@@ -154,21 +154,21 @@ def duplicate(competition_id: int):
     elif form.is_submitted():
         status = 422
     return render_template("contests/staff/duplicate.html", form=form, competition=competition,
-                           window=admin.shifted_window(competition.starts_at, competition.ends_at, utcnow())), status  # fmt: skip
+                           window=actions.shifted_window(competition.starts_at, competition.ends_at, utcnow())), status  # fmt: skip
 
 
 @staff_bp.post("/<int:competition_id>/open-early")
 @role_required(*WINDOW_ROLES)
 def open_early(competition_id: int):
     """Open an upcoming competition now (moves the start to now)."""
-    return _move_window(competition_id, admin.open_early, "已提前开始：竞赛现在开放答题")
+    return _move_window(competition_id, actions.open_early, "已提前开始：竞赛现在开放答题")
 
 
 @staff_bp.post("/<int:competition_id>/close-early")
 @role_required(*WINDOW_ROLES)
 def close_early(competition_id: int):
     """Close an open competition now (moves the end to now)."""
-    return _move_window(competition_id, admin.close_early, "已提前结束：不再接受新的答题")
+    return _move_window(competition_id, actions.close_early, "已提前结束：不再接受新的答题")
 
 
 def _move_window(competition_id: int, operation, done: str):

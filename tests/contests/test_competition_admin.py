@@ -1,4 +1,4 @@
-"""Competition administration services (quizapp.contests.admin) and the paper rule check."""
+"""Competition administration services (quizapp.contests.admin, quizapp.contests.actions) and the paper rule check."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quizapp.bank.services import drawable_pool
 from quizapp.content.sync import sync_content
-from quizapp.contests import admin
+from quizapp.contests import actions, admin
 from quizapp.contests.models import Attempt, Competition, PaperItem, Participant
 from quizapp.contests.paper import PaperRuleError, select_questions
 from quizapp.contests.paper_check import check_paper_rule, parse_difficulty
@@ -190,7 +190,7 @@ def test_duplicate_copies_settings_moves_the_window_by_whole_weeks_and_has_no_pa
     source = admin.create_competition(settings(starts_at=NOW - hours(1), prize_description="纪念品", prize_winners=3), ACTOR, now=NOW)
     start_attempt(source.id, entrant(), now=NOW)
     later = NOW + timedelta(days=12)  # 12 days after the start: the copy moves 2 weeks
-    copy = admin.duplicate_competition(source.id, "aqy-2026-b", "第二场", ACTOR, now=later)
+    copy = actions.duplicate_competition(source.id, "aqy-2026-b", "第二场", ACTOR, now=later)
     db.session.expire_all()
     copy = db.session.get(Competition, copy.id)
     assert copy.starts_at == NOW - hours(1) + timedelta(weeks=2)
@@ -207,24 +207,24 @@ def test_duplicate_copies_settings_moves_the_window_by_whole_weeks_and_has_no_pa
 
 def test_duplicate_suggests_a_free_slug_and_refuses_a_taken_one(known_bank):  # noqa: F811
     source = admin.create_competition(settings(), ACTOR, now=NOW)
-    assert admin.suggest_copy(source.id) == ("aqy-2026-copy", "安全生产月知识竞赛（副本）")
-    admin.duplicate_competition(source.id, "aqy-2026-copy", "副本", ACTOR, now=NOW)
-    assert admin.suggest_copy(source.id)[0] == "aqy-2026-copy-2"
+    assert actions.suggest_copy(source.id) == ("aqy-2026-copy", "安全生产月知识竞赛（副本）")
+    actions.duplicate_competition(source.id, "aqy-2026-copy", "副本", ACTOR, now=NOW)
+    assert actions.suggest_copy(source.id)[0] == "aqy-2026-copy-2"
     with pytest.raises(ValidationFailed) as caught:
-        admin.duplicate_competition(source.id, "aqy-2026-copy", "副本", ACTOR, now=NOW)
+        actions.duplicate_competition(source.id, "aqy-2026-copy", "副本", ACTOR, now=NOW)
     assert caught.value.fields == {"slug": "网址标识 aqy-2026-copy 已被「副本」使用"}
     assert count(Competition) == 2
 
 
 def test_a_future_window_is_kept_by_a_duplicate():
     start, end = datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 7, 2, tzinfo=UTC)
-    assert admin.shifted_window(start, end, NOW) == (start, end)
-    assert admin.shifted_window(NOW, None, NOW) == (NOW + timedelta(weeks=1), None)
+    assert actions.shifted_window(start, end, NOW) == (start, end)
+    assert actions.shifted_window(NOW, None, NOW) == (NOW + timedelta(weeks=1), None)
 
 
 def test_open_early_moves_the_start_to_now_once_and_audits(known_bank):  # noqa: F811
     competition = admin.create_competition(settings(), ACTOR, now=NOW)
-    admin.open_early(competition.id, ACTOR, now=NOW)
+    actions.open_early(competition.id, ACTOR, now=NOW)
     db.session.expire_all()
     stored = db.session.get(Competition, competition.id)
     assert (stored.starts_at, stored.status_at(NOW)) == (NOW, "open")
@@ -232,18 +232,18 @@ def test_open_early_moves_the_start_to_now_once_and_audits(known_bank):  # noqa:
     assert (row.target, row.from_state, row.to_state) == (f"competition:{competition.id}", "upcoming", "open")
     assert row.detail == "开始时间由 2026-06-10 09:00 提前到 2026-06-01 09:00"
     with pytest.raises(Conflict, match="已经开始或已经结束"):
-        admin.open_early(competition.id, ACTOR, now=NOW + hours(1))
+        actions.open_early(competition.id, ACTOR, now=NOW + hours(1))
     assert len(audit_rows("competition_open_early")) == 1
 
 
 def test_close_early_moves_the_end_to_now_and_caps_open_attempts(known_bank):  # noqa: F811
     competition = admin.create_competition(settings(starts_at=NOW - hours(1)), ACTOR, now=NOW)
     with pytest.raises(Conflict, match="尚未开始"):
-        admin.close_early(admin.create_competition(settings(slug="later"), ACTOR, now=NOW).id, ACTOR, now=NOW)
+        actions.close_early(admin.create_competition(settings(slug="later"), ACTOR, now=NOW).id, ACTOR, now=NOW)
     attempt, _ = start_attempt(competition.id, entrant(), now=NOW)
     assert attempt.deadline_at == NOW + timedelta(seconds=600)
     closed_at = NOW + timedelta(minutes=2)
-    admin.close_early(competition.id, ACTOR, now=closed_at)
+    actions.close_early(competition.id, ACTOR, now=closed_at)
     db.session.expire_all()
     assert db.session.get(Competition, competition.id).ends_at == closed_at
     assert db.session.get(Attempt, attempt.id).deadline_at == closed_at
@@ -251,7 +251,7 @@ def test_close_early_moves_the_end_to_now_and_caps_open_attempts(known_bank):  #
     assert (row.from_state, row.to_state) == ("open", "closed")
     assert row.detail == "结束时间由 2026-06-20 18:00 提前到 2026-06-01 09:02；进行中的答题 1 次按已保存答案交卷"
     with pytest.raises(Conflict, match="竞赛已经结束"):
-        admin.close_early(competition.id, ACTOR, now=closed_at + hours(1))
+        actions.close_early(competition.id, ACTOR, now=closed_at + hours(1))
 
 
 def test_a_one_group_competition_refuses_the_other_group(known_bank):  # noqa: F811
@@ -288,7 +288,7 @@ def content_copy(tmp_path, content_dir):
 def test_sync_reports_a_conflict_instead_of_overwriting_a_staff_edit(app, content_copy):
     sync_content(content_copy)
     competition = db.session.scalar(select(Competition).where(Competition.slug == "aqsf-2026"))
-    edited = admin._replace(admin.CompetitionSettings.of(competition), title="工作台改过的标题")
+    edited = admin.replace_settings(admin.CompetitionSettings.of(competition), title="工作台改过的标题")
     admin.update_competition(competition.id, edited, ACTOR)
     assert sync_content(content_copy).competitions == {"unchanged": 2}  # the same file is no conflict
     path = content_copy / "competitions" / "aqsf_2026.yaml"
@@ -307,7 +307,7 @@ def test_sync_reports_a_conflict_instead_of_overwriting_a_staff_edit(app, conten
 def test_the_sync_command_prints_the_conflict(app, runner, content_copy):
     sync_content(content_copy)
     competition = db.session.scalar(select(Competition).where(Competition.slug == "aqsf-2026"))
-    admin.update_competition(competition.id, admin._replace(admin.CompetitionSettings.of(competition), pass_mark=50.0), ACTOR)
+    admin.update_competition(competition.id, admin.replace_settings(admin.CompetitionSettings.of(competition), pass_mark=50.0), ACTOR)
     path = content_copy / "competitions" / "aqsf_2026.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("pass_mark: 60", "pass_mark: 65"), encoding="utf-8")
     result = runner.invoke(args=["content", "sync", "--directory", str(content_copy)])
