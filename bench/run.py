@@ -14,7 +14,7 @@ Steps (each printed as it runs):
 
 Settings (environment): ``BENCH_DURATION_S`` (30: seconds measured per saturation scenario),
 ``BENCH_THINK_DURATION_S`` (45: the 200-participant run), ``BENCH_USERS`` (32: users at saturation),
-``BENCH_PARTICIPANTS`` (200), ``BENCH_BACKENDS`` (``sqlite,postgresql``),
+``BENCH_PARTICIPANTS`` (200), ``BENCH_ARRIVALS_PER_S`` (10: how fast the 200 arrive), ``BENCH_BACKENDS`` (``sqlite,postgresql``),
 ``BENCH_PG_URL`` (``postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench``),
 ``BENCH_REDIS_URL`` (``redis://127.0.0.1:6379/14``, used on PostgreSQL when it answers).
 gunicorn's own settings come from gunicorn.conf.py and its ``QUIZAPP_*`` variables (workers …).
@@ -50,6 +50,11 @@ DURATION_S = int(os.environ.get("BENCH_DURATION_S", "30"))
 THINK_DURATION_S = int(os.environ.get("BENCH_THINK_DURATION_S", "45"))
 USERS = int(os.environ.get("BENCH_USERS", "32"))
 PARTICIPANTS = int(os.environ.get("BENCH_PARTICIPANTS", "200"))
+# 200 participants who each take ~45 s per attempt (23 requests, 1–3 s apart) are kept up by
+# ~4.4 new arrivals per second; they arrive at 10 per second (a 20 s ramp), twice that rate.
+# Spawning all 200 in 4 s (the saturation scenarios' rate) would measure a queue of 200
+# simultaneous starts that no district contest produces, not the steady state the target names.
+ARRIVALS_PER_S = int(os.environ.get("BENCH_ARRIVALS_PER_S", "10"))
 BACKENDS = [name.strip() for name in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",") if name.strip()]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -134,12 +139,19 @@ class Gunicorn:
         self.log.close()
 
 
-def locust(name: str, backend: str, user_class: str, users: int, duration_s: int, env: dict[str, str]) -> Result:
-    """Run locust headless against the server on PORT; return the aggregated figures (after spawning)."""
+def locust(
+    name: str, backend: str, user_class: str, users: int, duration_s: int, env: dict[str, str], spawn_rate: int | None = None
+) -> Result:
+    """Run locust headless against the server on PORT; return the aggregated figures (after spawning).
+
+    Users start at *spawn_rate* per second (default: all within 4 s); statistics are reset once
+    all of them run, and *duration_s* seconds are measured after that.
+    """
     prefix = OUT / f"{backend}-{name}"
+    rate = spawn_rate or max(1, users // 4)
     command = [
         str(BIN / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless", "--only-summary", "--reset-stats",
-        "-u", str(users), "-r", str(max(1, users // 4)), "-t", f"{duration_s + users // max(1, users // 4) + 1}s",
+        "-u", str(users), "-r", str(rate), "-t", f"{duration_s + -(-users // rate) + 1}s",
         "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--exit-code-on-error", "0", "--loglevel", "WARNING",
         user_class,
     ]
@@ -251,7 +263,8 @@ def run_backend(backend: str, ceiling: Result, phone_base: int) -> tuple[list[Re
         results.append(locust("participants", backend, "ParticipantUser", USERS, DURATION_S,
                               {**locust_env, "BENCH_PHONE_BASE": str(phone_base)}))
         results.append(locust(f"participants-{PARTICIPANTS}-thinking", backend, "ParticipantUser", PARTICIPANTS, THINK_DURATION_S,
-                              {**locust_env, "BENCH_WAIT": "think", "BENCH_PHONE_BASE": str(phone_base + 50_000_000)}))
+                              {**locust_env, "BENCH_WAIT": "think", "BENCH_PHONE_BASE": str(phone_base + 50_000_000)},
+                              spawn_rate=ARRIVALS_PER_S))
         notes["workers"] = server.process and _workers_line(OUT / f"quizapp-{backend}-gunicorn.log")
     if backend == "postgresql":
         log("postgresql: leaderboard for 100,000 attempts (EXPLAIN ANALYZE)")
@@ -267,7 +280,9 @@ def run_backend(backend: str, ceiling: Result, phone_base: int) -> tuple[list[Re
 
 
 def _workers_line(path: Path) -> int:
-    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if "Booting worker" in line)
+    """Return how many workers served at once: boots minus restarts after ``max_requests``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return sum("Booting worker" in line for line in lines) - sum("Autorestarting worker" in line for line in lines)
 
 
 def machine() -> dict[str, str]:
@@ -313,7 +328,8 @@ def report(ceiling: Result, results: list[Result], notes: dict, before: dict, af
         "Versions: " + ", ".join(f"{key} {before[key]}" for key in VERSIONS_SHOWN),
         f"Settings: gunicorn.conf.py ({notes.get('workers_ceiling')} sync workers), locust FastHttpUser in one process; "
         f"saturation scenarios {USERS} users without pauses for {DURATION_S} s, the thinking scenario {PARTICIPANTS} users "
-        f"pausing 1–3 s between requests for {THINK_DURATION_S} s; statistics reset once all users run. "
+        f"pausing 1–3 s between requests, arriving {ARRIVALS_PER_S} per second, measured for {THINK_DURATION_S} s; "
+        "statistics reset once all users run. "
         f"QUIZAPP_ATTEMPT_START_LIMIT={START_LIMIT!r} (every simulated participant shares 127.0.0.1).",
         "",
         "| backend | scenario | users | req/s | p50 ms | p99 ms | requests | errors | ratio to ceiling | target |",

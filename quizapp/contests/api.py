@@ -95,8 +95,8 @@ def save_response(attempt_id: int, question_id: int):
     if "answer" not in body:
         raise bad_request("请求体缺少 answer 字段")
     attempt = services.load_attempt(attempt_id, _bearer_token())
-    item = services.save_response(attempt, question_id, body["answer"])
-    return jsonify({"question_id": item.id, "answer": item.answer, "saved_at": isoformat(item.answered_at)})
+    saved = services.save_response(attempt, question_id, body["answer"])
+    return jsonify({"question_id": saved.item_id, "answer": saved.answer, "saved_at": isoformat(saved.answered_at)})
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

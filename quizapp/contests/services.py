@@ -279,8 +279,20 @@ def _grace_s() -> int:
     return int(current_app.config.get("RESPONSE_GRACE_S", 10))
 
 
-def save_response(attempt: Attempt, item_id: int, raw_answer: object, now: datetime | None = None) -> PaperItem:
-    """Validate and save the answer to one paper item; returns the item.
+@dataclass(frozen=True)
+class SavedResponse:
+    """What was stored for one paper item: its id, the answer (the stored shape, None when cleared), when (aware UTC)."""
+
+    item_id: int
+    answer: object
+    answered_at: datetime
+
+
+def save_response(attempt: Attempt, item_id: int, raw_answer: object, now: datetime | None = None) -> SavedResponse:
+    """Validate and save the answer to one paper item; returns what was saved.
+
+    The values are taken before the commit, which expires the item: reading them back
+    afterwards would cost one more SELECT on every answer (bench/results.md).
 
     *raw_answer* has the API shape of the item's type (see ``quizapp.bank.grading``);
     ``None`` clears the saved answer.
@@ -307,8 +319,9 @@ def save_response(attempt: Attempt, item_id: int, raw_answer: object, now: datet
         answer = grader_for(version.type).parse(raw_answer, item.option_order, version.blank_count)
     item.answer = answer
     item.answered_at = now
+    saved = SavedResponse(item.id, answer, now)
     db.session.commit()
-    return item
+    return saved
 
 
 def _check_accepts(attempt: Attempt, now: datetime) -> None:
