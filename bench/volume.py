@@ -9,7 +9,12 @@ Then it times, with the app's own code:
   uses ``ix_participant_leaderboard``), and the ``leaderboard()`` / ``organization_ranking()`` calls;
 - the results export (``quizapp.contests.results.export_results``) and the statistics
   (``quizapp.contests.statistics``) when they exist on this branch, with the export's peak
-  Python memory (tracemalloc) and the process's peak RSS (``resource.getrusage``).
+  Python memory (tracemalloc) and the process's peak RSS (``resource.getrusage``);
+- the stored statistics (``quizapp.contests.statistics_store``): the source fingerprint (with
+  its plan), the page without a snapshot, the recompute that stores one, the page reading it
+  (the service call and a GET through the Flask test client as an admin), the scheduled job
+  with nothing stale; with ``--inline-sizes 1000,3000`` also the recompute of smaller
+  competitions (clones of the starter one, ``bench-inline-<n>``), which sets the page's inline limit.
 
 ``--leaderboard-only --participants N`` tops the current database up to N participants with a
 result (no responses) and measures only the leaderboard: ``make bench`` uses it after the load runs.
@@ -194,6 +199,116 @@ def measure_statistics(competition: Competition) -> dict:
     return figures
 
 
+def _explain(statement) -> dict:
+    """Run a SQLAlchemy statement under EXPLAIN ANALYZE; return its execution time (ms) and top node."""
+    compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
+    plan = db.session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {compiled}")).scalar()
+    document = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+    return {"execution_ms": round(document["Execution Time"], 2), "top_node": document["Plan"]["Node Type"]}
+
+
+def _admin_client(app):
+    """Return a test client logged in through the real login form as ``bench-admin`` (a fresh password each run)."""
+    import re
+    import secrets
+
+    from quizapp.accounts.models import StaffUser
+    from quizapp.accounts.passwords import hash_password
+
+    password = "Bench-" + secrets.token_urlsafe(12)
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == "bench-admin"))
+    if user is None:
+        user = StaffUser(username="bench-admin", display_name="bench", roles=["admin"], is_active=True)
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    client = app.test_client()
+    form = client.get("/staff/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    data = {"username": "bench-admin", "password": password, **({"csrf_token": token.group(1)} if token else {})}
+    response = client.post("/staff/login", data=data)
+    if response.status_code != 302:
+        raise SystemExit(f"bench-admin could not log in: {response.status_code}")
+    return client
+
+
+def measure_statistics_store(app, competition: Competition) -> dict:
+    """Time the stored statistics: fingerprint, page without snapshot, recompute, page with it, idle job."""
+    try:
+        store = importlib.import_module("quizapp.contests.statistics_store")
+    except ImportError:
+        return {"present": False, "note": "quizapp.contests.statistics_store is not on this branch"}
+    from sqlalchemy import delete
+
+    from quizapp.contests.models import StatisticsSnapshot
+
+    db.session.execute(delete(StatisticsSnapshot).where(StatisticsSnapshot.competition_id == competition.id))
+    db.session.commit()
+    figures: dict = {"present": True, "inline_limit": store.inline_limit()}
+    store.source_fingerprint(competition)  # warm
+    fingerprint, figures["fingerprint_ms"] = _timed(store.source_fingerprint, competition)
+    figures["submitted"] = fingerprint.submitted
+    captured: list = []
+    original = db.session.execute
+
+    def capture(statement, *args, **kwargs):
+        captured.append(statement)
+        return original(statement, *args, **kwargs)
+
+    db.session.execute = capture
+    try:
+        store.source_fingerprint(competition)
+    finally:
+        db.session.execute = original
+    figures["fingerprint_plan"] = _explain(captured[0])
+    page, figures["page_without_snapshot_ms"] = _timed(store.statistics_page, competition.id)
+    figures["page_without_snapshot_shows"] = "统计正在生成" if page.stats is None else "figures"
+    (_, snapshot), figures["recompute_ms"] = _timed(store.recompute, competition)
+    figures["snapshot_json_bytes"] = len(json.dumps(snapshot.data, ensure_ascii=False).encode())
+    db.session.expire_all()
+    page, figures["page_with_snapshot_service_ms"] = _timed(store.statistics_page, competition.id)
+    figures["page_with_snapshot_is_current"] = page.is_current
+    client = _admin_client(app)
+    url = f"/staff/reports/competitions/{competition.id}/statistics"
+    timings = []
+    for _ in range(3):
+        response, elapsed = _timed(client.get, url)
+        timings.append(elapsed)
+        if response.status_code != 200:
+            return {**figures, "page_http_status": response.status_code}
+    figures["page_http_ms"] = sorted(timings)[1]
+    figures["page_http_ms_all"] = timings
+    _, figures["job_nothing_stale_ms"] = _timed(store.refresh_stale)
+    return figures
+
+
+def _inline_competition(template: Competition, size: int) -> Competition:
+    """Return the clone ``bench-inline-<size>`` of *template* with *size* participants (made once)."""
+    slug = f"bench-inline-{size}"
+    clone = db.session.scalar(select(Competition).where(Competition.slug == slug))
+    if clone is None:
+        clone = Competition(
+            slug=slug, title=f"内联上限测量 {size}", starts_at=template.starts_at, ends_at=template.ends_at,
+            time_limit_s=template.time_limit_s, pass_mark=template.pass_mark, organizations=list(template.organizations or []),
+            default_points=dict(template.default_points or {}), paper_rule=dict(template.paper_rule or {}),
+        )  # fmt: skip
+        db.session.add(clone)
+        db.session.commit()
+        add_participants(clone, size, responses=True)
+    return clone
+
+
+def measure_inline_sizes(template: Competition, sizes: list[int]) -> dict:
+    """Time the recompute of competitions of each size (ms, median of 3), to set the page's inline limit."""
+    store = importlib.import_module("quizapp.contests.statistics_store")
+    figures = {}
+    for size in sizes:
+        clone = _inline_competition(template, size)
+        timings = sorted(_timed(store.recompute, clone)[1] for _ in range(3))
+        figures[str(size)] = {"recompute_ms": timings[1], "all": timings}
+    return figures
+
+
 def _default_environment() -> None:
     """Point the app at the benchmark database (``BENCH_PG_URL``) with throwaway keys unless told otherwise."""
     if not os.environ.get("QUIZAPP_DATABASE_URL"):
@@ -207,12 +322,12 @@ def _default_environment() -> None:
 
 
 def _recreate_database(url: str) -> None:
-    """Drop and create the database of *url*; refuses any name without ``bench`` in it."""
+    """Drop and create the database of *url*; refuses any name without ``bench`` in it or the ``quizapp_vol_`` prefix."""
     import psycopg
 
     base, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
-    if "bench" not in name:
-        raise SystemExit(f"refusing to recreate {name!r}: --fresh only recreates a database named *bench*")
+    if "bench" not in name and not name.startswith("quizapp_vol_"):
+        raise SystemExit(f"refusing to recreate {name!r}: --fresh only recreates a database named *bench* or quizapp_vol_*")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -225,6 +340,7 @@ def main() -> int:
     parser.add_argument("--leaderboard-only", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="recreate the database and load the starter content first")
     parser.add_argument("--skip-export", action="store_true", help="measure the leaderboard and the statistics only")
+    parser.add_argument("--inline-sizes", default="", help="comma-separated competition sizes whose recompute to time (e.g. 1000,3000)")
     options = parser.parse_args()
     _default_environment()
     if options.fresh:
@@ -247,6 +363,10 @@ def main() -> int:
         if not options.leaderboard_only:
             figures["responses"] = db.session.execute(text("SELECT count(*) FROM paper_item")).scalar()
             figures["statistics"] = measure_statistics(competition)
+            figures["statistics_store"] = measure_statistics_store(app, competition)
+            if options.inline_sizes:
+                sizes = [int(size) for size in options.inline_sizes.split(",") if size.strip()]
+                figures["inline_sizes"] = measure_inline_sizes(competition, sizes)
             if not options.skip_export:
                 figures["export"] = measure_export(competition)
     print(json.dumps(figures, ensure_ascii=False))

@@ -19,6 +19,26 @@ def expire() -> None:
     click.echo(f"closed {sweep_overdue_attempts()} overdue attempt(s)")
 
 
+@contests_cli.command("statistics")
+@click.argument("competition_id", type=int)
+def statistics(competition_id: int) -> None:
+    """Recompute and store one competition's statistics now (what the scheduled job does when they are stale)."""
+    from quizapp.contests.services import get_competition
+    from quizapp.contests.statistics_store import recompute
+    from quizapp.core.errors import DomainError
+    from quizapp.core.timeutil import format_local
+
+    try:
+        competition = get_competition(competition_id)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    stats, snapshot = recompute(competition)
+    click.echo(
+        f"{competition.title}：统计已更新（{format_local(snapshot.computed_at)}，用时 {snapshot.compute_ms} 毫秒；"
+        f"{stats.total.with_result} 人有成绩，{len(stats.questions)} 个题目版本）"
+    )
+
+
 @contests_cli.command("draw")
 @click.argument("competition_id", type=int)
 @click.option("--winners", "winners", type=click.IntRange(1, 1000), required=True, help="How many winners (1–1000).")

@@ -283,3 +283,25 @@ Index(
     Participant.best_duration_s,
     Participant.best_submitted_at,
 )
+
+
+class StatisticsSnapshot(db.Model):
+    """The stored statistics of one competition (:mod:`quizapp.contests.statistics_store`).
+
+    As Moodle's quiz_statistics report does, the figures are computed once, stored with
+    the time (``computed_at``, UTC) and the source they came from, and reused while that
+    source is unchanged. ``fingerprint`` is the cheap summary of the attempts and
+    participants the figures were computed from (see ``statistics_store.source_fingerprint``);
+    ``data`` the figures as JSON (``None`` until first computed); ``compute_ms`` how long
+    the computation took (milliseconds). ``claimed_until`` (UTC) is set by the scheduled
+    job while it recomputes, so two runs never compute the same competition at once.
+    """
+
+    __tablename__ = "statistics_snapshot"
+
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(200), default="")
+    data: Mapped[dict | None] = mapped_column(JSONDoc)
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    compute_ms: Mapped[int | None] = mapped_column()
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

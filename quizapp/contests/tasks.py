@@ -6,18 +6,30 @@ from datetime import datetime
 
 from quizapp.contests.erasure import erase_expired
 from quizapp.contests.services import expire_overdue_attempts
+from quizapp.contests.statistics_store import REFRESH_INTERVAL_S, refresh_stale
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
 from quizapp.publishing.models import JobHeartbeat
 
 ERASE_JOB_ID = "contests.erase_expired_personal_data"
+STATISTICS_JOB_ID = "contests.refresh_statistics"
 SCHEDULER_ACTOR = "system:scheduler"
 
 #: (job id, function, interval seconds) registered by ``quizapp.scheduler``.
 JOBS = [
     ("contests.sweep_overdue_attempts", "quizapp.contests.tasks:sweep_overdue_attempts", 60),
     (ERASE_JOB_ID, "quizapp.contests.tasks:erase_expired_personal_data", 3600),
+    (STATISTICS_JOB_ID, "quizapp.contests.tasks:refresh_statistics", REFRESH_INTERVAL_S),
 ]
+
+
+def _beat(job_id: str, now: datetime, result: dict) -> None:
+    heartbeat = db.session.get(JobHeartbeat, job_id)
+    if heartbeat is None:
+        db.session.add(JobHeartbeat(job_id=job_id, ran_at=now, result=result))
+    else:
+        heartbeat.ran_at, heartbeat.result = now, result
+    db.session.commit()
 
 
 def sweep_overdue_attempts(now: datetime | None = None) -> int:
@@ -38,10 +50,19 @@ def erase_expired_personal_data(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     erased = erase_expired(SCHEDULER_ACTOR, now)
     result = {"erased": sum(erased.values()), "competitions": len(erased)}
-    heartbeat = db.session.get(JobHeartbeat, ERASE_JOB_ID)
-    if heartbeat is None:
-        db.session.add(JobHeartbeat(job_id=ERASE_JOB_ID, ran_at=now, result=result))
-    else:
-        heartbeat.ran_at, heartbeat.result = now, result
-    db.session.commit()
+    _beat(ERASE_JOB_ID, now, result)
+    return result
+
+
+def refresh_statistics(now: datetime | None = None) -> dict[str, list[int]]:
+    """Recompute the stored statistics of competitions with new data (every 10 minutes); commits.
+
+    Returns and records in the job's heartbeat ``{"recomputed": [competition ids],
+    "claimed_elsewhere": [...], "failed": [...]}``. Safe to run twice and beside another run
+    (each competition is claimed with a conditional UPDATE); after downtime one run catches
+    up with every stale competition. See :mod:`quizapp.contests.statistics_store`.
+    """
+    now = now or utcnow()
+    result = refresh_stale(now)
+    _beat(STATISTICS_JOB_ID, now, result)
     return result

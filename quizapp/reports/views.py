@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from quizapp.accounts.access import current_actor, role_required
-from quizapp.contests import results, statistics
+from quizapp.contests import results, statistics_store
 from quizapp.contests.services import get_competition, list_competitions
 from quizapp.core.timeutil import to_display, utcnow
 from quizapp.reports import bp
@@ -75,10 +75,14 @@ def export_full(competition_id: int):
 @bp.get("/competitions/<int:competition_id>/statistics")
 @role_required(*STAFF)
 def competition_statistics(competition_id: int):
-    """Show participation by 单位 and group, the score distribution chart and the question analysis."""
-    stats = statistics.competition_statistics(competition_id)
-    chart = bar_chart([(bin.label, bin.count) for bin in stats.distribution])
-    return render_template("reports/statistics.html", stats=stats, competition=stats.competition, chart=chart)
+    """Show participation by 单位 and group, the score distribution chart and the question analysis.
+
+    The figures come from the stored snapshot (see :mod:`quizapp.contests.statistics_store`):
+    current ones, recomputed ones for a small competition, or the last ones with their time.
+    """
+    page = statistics_store.statistics_page(competition_id)
+    chart = bar_chart([(bin.label, bin.count) for bin in page.stats.distribution]) if page.stats else None
+    return render_template("reports/statistics.html", page=page, stats=page.stats, competition=page.competition, chart=chart)
 
 
 def _current_year() -> int:
