@@ -12,6 +12,7 @@ without a result come last, by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
@@ -25,7 +26,7 @@ from quizapp.core.errors import ValidationFailed
 from quizapp.core.pagination import checked_page, page_count
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
-from quizapp.privacy.phone import decrypt_phone
+from quizapp.privacy.phone import phone_decrypter
 from quizapp.publishing.services import record_audit
 from quizapp.reports.workbook import add_sheet, append_row, build_workbook
 
@@ -196,8 +197,9 @@ def export_results(
     per attempt: :data:`ATTEMPT_HEADERS`). Numbers are masked unless *full*; a full export
     decrypts them (an erased participant shows 已删除 as on the list; a number the key cannot decrypt is left empty) and first commits an
     ``export_full`` audit row by *actor*. Rows are streamed from the database in batches of
-    :data:`EXPORT_BATCH` into openpyxl's write-only workbook, so memory use does not grow
-    with the number of participants. The caller closes the file (which deletes it).
+    :data:`EXPORT_BATCH` into XlsxWriter's constant-memory workbook
+    (:mod:`quizapp.reports.workbook`), so memory use does not grow with the number of
+    participants. The caller closes the file (which deletes it).
 
     Raises:
         NotFound: for an unknown competition.
@@ -225,11 +227,15 @@ def export_filename(competition: Competition, full: bool, now: datetime | None =
     return f"{competition.title}-成绩{suffix}-{format_local(now or utcnow(), '%Y%m%d')}.xlsx".replace("/", "-")
 
 
-def _phone(masked: str, encrypted: str, full: bool) -> str:
-    """Return the number to write: masked, or decrypted (an erased number keeps its marker 已删除)."""
-    if not full or not encrypted:
-        return masked
-    return decrypt_phone(encrypted) or ""
+def _phones(full: bool) -> Callable[[str, str], str]:
+    """Return ``phone(masked, encrypted)``: the number to write, masked or decrypted (one Fernet for the whole export).
+
+    An erased number keeps its marker 已删除; a number the key cannot decrypt is written empty.
+    """
+    if not full:
+        return lambda masked, encrypted: masked
+    decrypt = phone_decrypter()
+    return lambda masked, encrypted: (decrypt(encrypted) or "") if encrypted else masked
 
 
 def _yes_no(value: bool | None) -> str:
@@ -239,20 +245,21 @@ def _yes_no(value: bool | None) -> str:
 def _write_participants(workbook, competition: Competition, filters: ResultFilter, full: bool) -> None:
     sheet = add_sheet(workbook, "参赛者", PARTICIPANT_HEADERS, widths=(10, 14, 24, 10, 9, 9, 10, 20, 9))
     query, _best = _participants_query(competition.id, filters)
+    phone = _phones(full)
     for row in db.session.execute(_ranked(query).execution_options(yield_per=EXPORT_BATCH)):
-        result, encrypted = _result(row), row[10]
+        (_id, name, masked, organization, group, attempts, best_score, best_duration_s, best_submitted_at, passed, encrypted) = row
         append_row(
             sheet,
             (
-                result.name,
-                _phone(result.phone_masked, encrypted, full),
-                result.organization,
-                result.group_label,
-                result.attempts,
-                result.best_score,
-                result.best_duration_s,
-                result.best_submitted_at,
-                _yes_no(result.passed),
+                name,
+                phone(masked, encrypted),
+                organization,
+                GROUPS.get(group, group),
+                attempts,
+                best_score,
+                best_duration_s,
+                best_submitted_at,
+                _yes_no(passed),
             ),
         )
 
@@ -282,6 +289,7 @@ def _write_attempts(workbook, competition: Competition, filters: ResultFilter, f
         .order_by(Attempt.started_at, Attempt.id)
         .execution_options(yield_per=EXPORT_BATCH)
     )
+    phone = _phones(full)
     for row in db.session.execute(query):
         (attempt_id, name, masked, encrypted, organization, group, status, started, submitted, duration, score, max_score, passed) = row
         append_row(
@@ -289,7 +297,7 @@ def _write_attempts(workbook, competition: Competition, filters: ResultFilter, f
             (
                 attempt_id,
                 name,
-                _phone(masked, encrypted, full),
+                phone(masked, encrypted),
                 organization,
                 GROUPS.get(group, group),
                 STATUS_LABELS.get(status, status),

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from collections.abc import Callable
 
 import phonenumbers
 from cryptography.fernet import Fernet, InvalidToken
@@ -97,12 +98,22 @@ def encrypt_phone(phone: str) -> str:
 
 def decrypt_phone(token: str) -> str | None:
     """Decrypt a stored number; ``None`` when it was erased or the key changed."""
-    if not token:
-        return None
-    try:
-        return Fernet(_key_material()).decrypt(token.encode()).decode()
-    except InvalidToken:
-        return None
+    return phone_decrypter()(token) if token else None
+
+
+def phone_decrypter() -> Callable[[str], str | None]:
+    """Return :func:`decrypt_phone` bound to one Fernet instance, for decrypting many numbers in a row (exports)."""
+    fernet = Fernet(_key_material())
+
+    def decrypt(token: str) -> str | None:
+        if not token:
+            return None
+        try:
+            return fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            return None
+
+    return decrypt
 
 
 def phone_lookup_hash(phone: str) -> str:
