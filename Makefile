@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app quizapp
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve bench bench-volume bench-profile test lint install db content clean admin
+.PHONY: run serve bench bench-volume bench-profile bench-profile-readers test lint install db content clean admin
 ADMIN ?= admin
 
 $(BIN)/python:
@@ -59,6 +59,10 @@ bench-volume: $(VENV)/.bench
 bench-profile: $(VENV)/.bench
 	QUIZAPP_DATABASE_URL=sqlite:///$(CURDIR)/bench/out/bench.sqlite3 QUIZAPP_ATTEMPT_START_LIMIT="1000000 per minute" \
 	  $(BIN)/python bench/profile_participant.py
+
+# CPU per reader page with and without the page cache, on the same database.
+bench-profile-readers: $(VENV)/.bench
+	QUIZAPP_DATABASE_URL=sqlite:///$(CURDIR)/bench/out/bench.sqlite3 $(BIN)/python bench/profile_readers.py
 
 lint: install
 	$(BIN)/ruff check quizapp tests migrations wsgi.py gunicorn.conf.py

@@ -13,6 +13,7 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from quizapp.extensions import db
 
@@ -67,9 +68,19 @@ def current_actor() -> str:
     return current_user.actor
 
 
+def may_be_logged_in() -> bool:
+    """Return True when this request could carry a staff login (a user id in the session, or a remember cookie).
+
+    False means anonymous for certain, without loading the user: readers' requests skip
+    Flask-Login's session-protection check, which would otherwise rewrite an anonymous
+    visitor's session cookie on every request.
+    """
+    return "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies
+
+
 def enforce_idle_timeout():
     """Log a staff user out after the idle timeout; refresh the last-seen time otherwise."""
-    if not current_user.is_authenticated:
+    if not may_be_logged_in() or not current_user.is_authenticated:
         return None
     now = time.time()
     seen = session.get(SEEN_KEY)

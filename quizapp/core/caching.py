@@ -13,9 +13,12 @@ What is cached, for how long, and why staleness is acceptable:
   activation or metadata edit changes the key. This is not shared through Redis: the
   fingerprint is one cheap aggregate query, the value a few hundred small tuples.
 
-Nothing per visitor is ever cached: pages carry CSRF tokens, flashes and the learner cookie,
-so only data (lists of plain values) or whole JSON responses without personal content are.
-Tests run with ``NullCache`` (nothing cached) unless a test turns a cache on.
+- **Whole reader pages for anonymous visitors** (``PAGE_CACHE_S``, default 15 s): see
+  :mod:`quizapp.public.pagecache`, which stores them without the visitor's CSRF token, and
+  bypasses staff, flashes and the learner cookie.
+
+Nothing personal is ever stored. Tests run with ``NullCache`` (nothing cached) unless a test
+turns a cache on.
 """
 
 from __future__ import annotations

@@ -15,10 +15,20 @@ from quizapp.laws.citations import citation_link, citation_url
 from quizapp.practice import services as practice
 from quizapp.practice.forms import practice_form
 from quizapp.practice.learner import learner_key
-from quizapp.reports.usage import count_use
+from quizapp.public.pagecache import cached_page
+from quizapp.reports.usage import count_later
 
 bp.add_app_template_filter(citation_link, "citation_link")
 bp.add_app_template_global(citation_url, "citation_url")
+
+
+#: The query argument these pages read (an older version of the text).
+VERSION_ARG = {"version": int}
+
+
+def _count_view() -> None:
+    """Count a law-article view for the year's figures (buffered: no database write per view)."""
+    count_later("law_article_view")
 
 
 def _version(slug: str):
@@ -26,12 +36,14 @@ def _version(slug: str):
 
 
 @bp.get("")
+@cached_page()
 def index():
     """List the laws and regulations in the library, with their revision in force."""
     return render_template("laws/index.html", laws=services.list_laws())
 
 
 @bp.get("/<slug>")
+@cached_page(VERSION_ARG)
 def toc(slug: str):
     """Show a law's table of contents: revision notes, 编/章/节, and the articles of each."""
     version = _version(slug)
@@ -39,6 +51,7 @@ def toc(slug: str):
 
 
 @bp.get("/<slug>/chapters/<int:ordinal>")
+@cached_page(VERSION_ARG)
 def chapter(slug: str, ordinal: int):
     """Show one chapter's articles (with its 节 headings) and its practice link."""
     version = _version(slug)
@@ -50,12 +63,14 @@ def chapter(slug: str, ordinal: int):
 
 
 @bp.get("/<slug>/<int:number>")
+@cached_page(VERSION_ARG, on_hit=_count_view)
 def article(slug: str, number: int):
     """Show one article (its permalink) with previous/next and 练一练."""
     return _article_page(slug, number, 0)
 
 
 @bp.get("/<slug>/<int:number>-<int:suffix>")
+@cached_page(VERSION_ARG, on_hit=_count_view)
 def article_suffixed(slug: str, number: int, suffix: int):
     """Show a 第…条之k article, addressed ``<number>-<k>`` (``36-1`` is 第三十六条之一)."""
     return _article_page(slug, number, suffix)
@@ -64,7 +79,7 @@ def article_suffixed(slug: str, number: int, suffix: int):
 def _article_page(slug: str, number: int, suffix: int):
     version = _version(slug)
     item = services.get_article(version, number, suffix)
-    count_use("law_article_view")  # the year's figures: law-library use
+    _count_view()  # the year's figures: law-library use (a cache hit counts through on_hit)
     previous, following = services.neighbours(item)
     questions = practice.questions_on([item]) if not version.is_superseded else []
     first = practice.present(questions[0], learner_key()) if questions else None

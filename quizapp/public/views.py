@@ -4,6 +4,7 @@ from flask import render_template
 
 from quizapp.contests.services import list_competitions
 from quizapp.public import bp
+from quizapp.public.pagecache import cached_page
 from quizapp.publicity import services as publicity
 
 FEATURED_CASES = 3
@@ -11,6 +12,7 @@ LATEST_NEWS = 3
 
 
 @bp.get("/")
+@cached_page()
 def home():
     """Show the latest warning, open and upcoming competitions (closed ones for results), featured cases and news."""
     competitions = list_competitions()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 import quizapp.publicity.searching  # noqa: F401  (registers the search source)
+from quizapp.public.pagecache import cached_page
 from quizapp.publicity import bp, services, share
 from quizapp.publicity.kinds import KINDS, KINDS_BY_SLUG
 from quizapp.publicity.links import cite, item_path
@@ -46,6 +47,7 @@ def list_page(slug: str):
 
 
 @bp.get(f"/<any({LISTED}):slug>/<uid>")
+@cached_page()
 def detail(slug: str, uid: str):
     """Show one case, penalty disclosure, Q&A or news item (404 unless visible now)."""
     kind = KINDS_BY_SLUG[slug]
@@ -54,6 +56,7 @@ def detail(slug: str, uid: str):
 
 
 @bp.get("/warnings")
+@cached_page({"year": int})
 def warnings():
     """The 每月一警示 archive by year and month (``?year=2026`` shows one year)."""
     archive = services.warning_archive()
@@ -65,6 +68,7 @@ def warnings():
 
 
 @bp.get("/warnings/<int:year>/<int:month>")
+@cached_page()
 def warning(year: int, month: int):
     """Show the monthly warning of *year*-*month* (404 unless visible now)."""
     item, view = services.get_warning(year, month)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from quizapp.extensions import db
 from quizapp.practice import services as practice
+from quizapp.reports import usage
 from quizapp.reports.models import DailyUsage
-from quizapp.reports.usage import count_use, usage_between
+from quizapp.reports.usage import count_later, count_use, flush_counts, usage_between
 from tests.contests.sittings import make_version
 from tests.laws.factories import SAFETY_LAW
 
@@ -46,7 +49,9 @@ def test_each_article_page_view_is_counted_and_a_missing_article_is_not(client, 
     assert client.get(f"/laws/{SAFETY_LAW}/28").status_code == 200
     assert client.get(f"/laws/{SAFETY_LAW}/29").status_code == 200
     assert client.get(f"/laws/{SAFETY_LAW}/9999").status_code == 404
+    assert _counts() == []  # buffered: no write per view
 
+    assert flush_counts() == 2
     assert [(metric, count) for _day, metric, count in _counts()] == [("law_article_view", 2)]
 
 
@@ -59,3 +64,39 @@ def test_each_practice_answer_is_counted_right_or_wrong(app):
     practice.answer(version.id, False, first.learner_key, now)
 
     assert _counts() == [(date(2026, 6, 1), "practice_answer", 2)]
+
+
+def test_buffered_views_reach_the_database_in_one_upsert_per_day_and_metric(app):
+    for moment in (datetime(2026, 3, 1, 2, 0, tzinfo=UTC), datetime(2026, 3, 1, 3, 0, tzinfo=UTC), datetime(2026, 3, 2, 2, 0, tzinfo=UTC)):
+        count_later("law_article_view", moment)
+    count_use("law_article_view", datetime(2026, 3, 1, 4, 0, tzinfo=UTC))  # an existing row is raised, not replaced
+    assert _counts() == [(date(2026, 3, 1), "law_article_view", 1)]
+
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert flush_counts() == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert sum("daily_usage" in statement for statement in statements) == 2
+    assert _counts() == [(date(2026, 3, 1), "law_article_view", 3), (date(2026, 3, 2), "law_article_view", 1)]
+
+
+def test_a_failed_flush_keeps_the_counts_for_the_next_one(app, monkeypatch):
+    count_later("law_article_view", datetime(2026, 3, 1, 2, 0, tzinfo=UTC))
+    monkeypatch.setattr(usage, "_add", lambda *args: (_ for _ in ()).throw(OperationalError("UPDATE", {}, Exception("database is locked"))))
+    assert flush_counts() == 0
+    monkeypatch.undo()
+
+    assert flush_counts() == 1
+    assert _counts() == [(date(2026, 3, 1), "law_article_view", 1)]
+
+
+def test_the_timer_flush_runs_in_its_own_app_context(app):
+    count_later("law_article_view", datetime(2026, 3, 1, 2, 0, tzinfo=UTC))
+    usage._flush_in_context(weakref.ref(app))  # what the timer thread and the exit hook call
+    assert _counts() == [(date(2026, 3, 1), "law_article_view", 1)]
