@@ -43,6 +43,10 @@ class Config:
     # by the page view itself; larger ones by the scheduler (quizapp.contests.statistics_store).
     # 5,000 took 0.15-0.25 s on PostgreSQL and SQLite on the shared 2-core machine (bench/results.md).
     STATISTICS_INLINE_LIMIT = 5000
+    # Results exports of at most this many rows (participants + attempts) are written inside the
+    # request; larger ones by the scheduler (quizapp.contests.export_jobs). 20,000 rows took
+    # about 2 s on the shared 2-core machine (bench/results.md); the request limit is 30 s.
+    EXPORT_INLINE_ROWS = 20_000
     MAX_CONTENT_LENGTH = 1024 * 1024  # bytes; larger bodies get 413 before they are parsed
     # Unversioned static URLs are cached briefly; versioned ones (?v=<hash>) for a year (quizapp.core.static).
     SEND_FILE_MAX_AGE_DEFAULT = 300
@@ -80,6 +84,7 @@ class Config:
         self.ATTEMPT_START_LIMIT = env.get("QUIZAPP_ATTEMPT_START_LIMIT", self.ATTEMPT_START_LIMIT)
         self.PROXY_COUNT = int(env.get("QUIZAPP_PROXY_COUNT", "0"))
         self.STATISTICS_INLINE_LIMIT = int(env.get("QUIZAPP_STATISTICS_INLINE_LIMIT", self.STATISTICS_INLINE_LIMIT))
+        self.EXPORT_INLINE_ROWS = int(env.get("QUIZAPP_EXPORT_INLINE_ROWS", self.EXPORT_INLINE_ROWS))
         self.SITE_CONTACT = env.get("QUIZAPP_SITE_CONTACT", "请通过主办单位公布的办公电话或地址联系")
 
     def default_database_url(self) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.core.errors import Conflict
@@ -305,3 +305,55 @@ class StatisticsSnapshot(db.Model):
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     compute_ms: Mapped[int | None] = mapped_column()
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+#: Status of an :class:`ExportJob`, in Chinese for the results page.
+EXPORT_STATUSES = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}
+
+
+class ExportJob(db.Model):
+    """A results export built in the background (:mod:`quizapp.contests.export_jobs`) for a large competition.
+
+    ``is_full`` is fixed when the job is requested (an admin's full-number export, or a masked
+    one) and never changes; ``filters`` holds the results list's filters as
+    ``{"organization", "group", "passed", "text"}``. ``status`` moves queued → running (claimed
+    by a conditional UPDATE) → done or failed. The finished file is stored in
+    :class:`ExportChunk` rows so that any app instance can serve it; ``size_bytes`` is its
+    length. ``error`` says why a job failed. Jobs and their files are deleted a retention
+    period after ``finished_at`` (个人信息保护法 第十九条).
+    """
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        Index("ix_export_job_competition", "competition_id", "created_at"),
+        Index("ix_export_job_status", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
+    is_full: Mapped[bool] = mapped_column(default=False)
+    filters: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    size_bytes: Mapped[int | None] = mapped_column()
+    error: Mapped[str] = mapped_column(String(300), default="")
+
+    competition: Mapped[Competition] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        """Return the status in Chinese (排队中 / 生成中 / 已完成 / 失败)."""
+        return EXPORT_STATUSES.get(self.status, self.status)
+
+
+class ExportChunk(db.Model):
+    """One piece (at most ``export_jobs.CHUNK_BYTES``) of a stored export file, in order of ``position`` from 0."""
+
+    __tablename__ = "export_chunk"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("export_job.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

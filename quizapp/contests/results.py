@@ -214,11 +214,36 @@ def export_results(
         record_audit(actor, "export_full", target=f"competition:{competition.id}", detail=competition.title, now=now)
         db.session.commit()
 
+    return results_workbook(competition, filters, full)
+
+
+def results_workbook(competition: Competition, filters: ResultFilter, full: bool) -> IO[bytes]:
+    """Write the export of :func:`export_results` and return it (a rewound temporary file), recording nothing.
+
+    The caller decides who may receive a full export and audits it (:func:`export_results`
+    before handing the file out; :mod:`quizapp.contests.export_jobs` when a stored file is downloaded).
+    """
+
     def write(workbook) -> None:
         _write_participants(workbook, competition, filters, full)
         _write_attempts(workbook, competition, filters, full)
 
     return build_workbook(write)
+
+
+def export_rows(competition_id: int, filters: ResultFilter | None = None) -> int:
+    """Return how many rows an export with *filters* writes: participants plus their attempts (headers not counted).
+
+    Two counts over the participant and attempt indexes; it decides whether an export is
+    written inside the request or by the background job (:mod:`quizapp.contests.export_jobs`).
+    """
+    participants, _best = _participants_query(competition_id, filters or ResultFilter())
+    chosen = participants.with_only_columns(Participant.id).subquery()
+    people = db.session.scalar(select(func.count()).select_from(chosen)) or 0
+    attempts = db.session.scalar(
+        select(func.count(Attempt.id)).where(Attempt.competition_id == competition_id, Attempt.participant_id.in_(select(chosen.c.id)))
+    )
+    return people + (attempts or 0)
 
 
 def export_filename(competition: Competition, full: bool, now: datetime | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from quizapp.contests import export_jobs
 from quizapp.contests.erasure import erase_expired
 from quizapp.contests.services import expire_overdue_attempts
 from quizapp.contests.statistics_store import REFRESH_INTERVAL_S, refresh_stale
@@ -13,6 +14,7 @@ from quizapp.publishing.models import JobHeartbeat
 
 ERASE_JOB_ID = "contests.erase_expired_personal_data"
 STATISTICS_JOB_ID = "contests.refresh_statistics"
+EXPORT_JOB_ID = "contests.build_exports"
 SCHEDULER_ACTOR = "system:scheduler"
 
 #: (job id, function, interval seconds) registered by ``quizapp.scheduler``.
@@ -20,6 +22,7 @@ JOBS = [
     ("contests.sweep_overdue_attempts", "quizapp.contests.tasks:sweep_overdue_attempts", 60),
     (ERASE_JOB_ID, "quizapp.contests.tasks:erase_expired_personal_data", 3600),
     (STATISTICS_JOB_ID, "quizapp.contests.tasks:refresh_statistics", REFRESH_INTERVAL_S),
+    (EXPORT_JOB_ID, "quizapp.contests.tasks:build_exports", export_jobs.RUN_INTERVAL_S),
 ]
 
 
@@ -65,4 +68,16 @@ def refresh_statistics(now: datetime | None = None) -> dict[str, list[int]]:
     now = now or utcnow()
     result = refresh_stale(now)
     _beat(STATISTICS_JOB_ID, now, result)
+    return result
+
+
+def build_exports(now: datetime | None = None) -> dict:
+    """Build queued results exports and delete those past their retention (every 15 seconds); commits.
+
+    Returns and records in the job's heartbeat ``{"built": [job ids], "not_built": [...],
+    "deleted": n, "stale": n}``. Safe to run twice and beside another scheduler: each job is
+    claimed with a conditional UPDATE. See :mod:`quizapp.contests.export_jobs`.
+    """
+    result = export_jobs.run_export_jobs(now)  # None: each file's finished_at is the real time it was stored
+    _beat(EXPORT_JOB_ID, now or utcnow(), result)
     return result
