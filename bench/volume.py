@@ -2,7 +2,8 @@
 
 Full run: a fresh database (``BENCH_PG_URL``, default ``quizapp_bench``), the starter content, then
 100,000 participants, each with one submitted attempt of 20 scored responses (2,000,000
-``paper_item`` rows), written with ``INSERT … SELECT … FROM generate_series`` inside PostgreSQL.
+``paper_item`` rows), written with ``INSERT … SELECT … FROM generate_series`` inside PostgreSQL;
+each attempt's score is then the sum of its item marks, as closing an attempt stores it.
 Then it times, with the app's own code:
 
 - the leaderboard query under ``EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`` (and whether its plan
@@ -102,7 +103,19 @@ def add_participants(competition: Competition, count: int, responses: bool) -> N
             FROM attempt a CROSS JOIN generate_series(1, jsonb_array_length(CAST(:items AS jsonb))) AS pos
                  CROSS JOIN (SELECT CAST(:items AS jsonb) AS paper) AS p
             WHERE a.participant_id >= :start
-        """), {**params, "items": items})
+            ORDER BY a.id, pos
+        """), {**params, "items": items})  # ORDER BY: an attempt's items side by side, as starting an attempt writes them
+        # Scores as closing an attempt stores them (the sum of the item marks), so the statistics'
+        # use of the score as the attempt total is exercised on consistent data.
+        db.session.execute(text("""
+            UPDATE attempt a SET score = t.total, max_score = t.maximum, passed = t.total >= :pass_mark
+            FROM (SELECT attempt_id, round(sum(points_awarded)::numeric, 2)::float AS total, sum(points) AS maximum
+                  FROM paper_item WHERE attempt_id >= :attempt_start GROUP BY attempt_id) AS t
+            WHERE a.id = t.attempt_id
+        """), {**params, "pass_mark": competition.pass_mark})
+        db.session.execute(text("""
+            UPDATE participant p SET best_score = a.score FROM attempt a WHERE a.id = p.best_attempt_id AND p.id >= :start
+        """), params)
     for table in ("participant", "attempt", "paper_item"):
         db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     db.session.commit()
