@@ -14,7 +14,8 @@ https://docs.moodle.org/dev/Quiz_statistics_calculations, and its implementation
   ``share_correct`` (答对率) is the share of those items graded fully correct; it differs
   from F only where partial credit (少选得一半) gives half marks.
 - Discrimination index D = 100 · r(x, X), the Pearson correlation between the item's mark
-  x and the mark on the *rest of the test* X = (attempt total − x), with sample
+  x and the mark on the *rest of the test* X = (attempt total − x; the total is the attempt's
+  stored score, see :func:`question_statistics`), with sample
   (n − 1) covariance and variances as in Moodle; −100 … 100. It is undefined (None) when
   either variance is 0, e.g. when everyone got the item right, or with fewer than 2 attempts.
 
