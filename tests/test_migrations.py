@@ -127,3 +127,19 @@ def test_model_comparison_notices_a_schema_drift(fresh_app):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts=compare_options()), db.metadata)
     assert [(kind, index.name) for kind, index in differences] == [("add_index", "ix_question_draw")]
+
+
+def test_competitions_from_before_the_publication_state_stay_published(fresh_app):
+    """``is_published`` arrives with server default true: rows already public stay public."""
+    upgrade(revision="021ac9b2c1c8")
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO competition (slug, title, description, starts_at, time_limit_s, attempts_allowed, pass_mark,"
+            " partial_credit_multiple, organizations, allow_other_organization, default_points, paper_rule,"
+            " shuffle_questions, shuffle_options, source_hash, created_at)"
+            " VALUES ('old', '旧竞赛', '', '2026-06-01 01:00:00+00:00', 900, 1, 60, false, '[]', true, '{}', '{}',"
+            " true, true, '', '2026-05-01 01:00:00+00:00')"
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT slug, is_published FROM competition").all() == [("old", True)]

@@ -16,6 +16,8 @@ from quizapp.contests.models import AUDIENCES
 from quizapp.core.timeutil import local_to_utc
 
 COMPETITION_FORMAT = "quizapp-competition/1"
+#: ``status:`` of a competition file → ``Competition.is_published`` (as the publicity files' ``status``).
+STATUSES = {"published": True, "draft": False}
 RELATIVE = re.compile(r"^\+(\d+)([dh])$")
 
 
@@ -50,6 +52,9 @@ def read_competition(path: Path) -> dict:
     audience = str(document.get("audience", "all"))
     if audience not in AUDIENCES:
         raise ContentError(f"{where}: audience must be one of {', '.join(AUDIENCES)}")
+    status = str(document.get("status", "published"))
+    if status not in STATUSES:
+        raise ContentError(f"{where}: status must be published (default) or draft")
     return {
         "slug": slug,
         "title": str(document.get("title", "")).strip() or slug,
@@ -68,6 +73,7 @@ def read_competition(path: Path) -> dict:
         "shuffle_questions": bool(paper.get("shuffle_questions", True)),
         "shuffle_options": bool(paper.get("shuffle_options", True)),
         "audience": audience,
+        "is_published": STATUSES[status],
         **_prize(document.get("prize") or {}, where),
         "source_hash": hashlib.sha256(json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest(),
     } | ({"retention_days": retention} if "retention_days" in document else {})

@@ -1,7 +1,10 @@
-"""Competition actions in the workspace besides editing: duplicate, open or close early.
+"""Competition actions in the workspace besides editing: duplicate, publish or withdraw, open or close early.
 
-- a duplicate copies every setting but identity, window and provenance, and starts after
-  now (its window moves by whole weeks, :func:`shifted_window`);
+- a duplicate copies every setting but identity, window, provenance and publication, and
+  starts after now (its window moves by whole weeks, :func:`shifted_window`) as a draft;
+- new and duplicated competitions are drafts (草稿, 未发布: no public page, list entry, API
+  entry or start) until published; publishing needs a paper rule the bank can satisfy now;
+  a published competition goes back to draft only while nobody has started an attempt;
 - opening early moves ``starts_at`` to now (only while upcoming); closing early moves
   ``ends_at`` to now (only while open) and caps open attempts' deadlines at it, keeping
   ``deadline_at = min(started_at + time_limit_s, ends_at)`` (docs/architecture.md).
@@ -19,7 +22,9 @@ from sqlalchemy import or_, select, update
 from quizapp.contests.admin import (
     TITLE_MAX,
     CompetitionSettings,
+    attempt_count,
     cap_open_deadlines,
+    check_rule,
     replace_settings,
     validate_settings,
     window_text,
@@ -31,8 +36,8 @@ from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.publishing.services import record_audit
 
-#: Columns a duplicate never copies: identity, window, provenance.
-NOT_COPIED = {"id", "slug", "title", "starts_at", "ends_at", "source_hash", "created_at", "staff_edited_at"}
+#: Columns a duplicate never copies: identity, window, provenance, publication (a copy is a draft).
+NOT_COPIED = {"id", "slug", "title", "starts_at", "ends_at", "source_hash", "created_at", "staff_edited_at", "is_published"}
 
 
 def suggest_copy(competition_id: int) -> tuple[str, str]:
@@ -57,7 +62,7 @@ def shifted_window(starts_at: datetime, ends_at: datetime | None, now: datetime)
 
 
 def duplicate_competition(competition_id: int, slug: str, title: str, actor: str, now: datetime | None = None) -> Competition:
-    """Copy a competition's settings under a new slug and title, upcoming, without participants.
+    """Copy a competition's settings under a new slug and title, as an upcoming draft without participants.
 
     The window keeps its length and moves by whole weeks to start after *now*
     (:func:`shifted_window`). Audited as ``competition_duplicate`` on the new competition.
@@ -80,7 +85,7 @@ def duplicate_competition(competition_id: int, slug: str, title: str, actor: str
         raise ValidationFailed("；".join(errors.values()), fields=errors)
     copied = {column.key: getattr(source, column.key) for column in Competition.__mapper__.column_attrs if column.key not in NOT_COPIED}
     copy = Competition(**copied, slug=slug.strip(), title=title.strip(), starts_at=starts_at, ends_at=ends_at,
-                       source_hash="", staff_edited_at=now, created_at=now)  # fmt: skip
+                       source_hash="", staff_edited_at=now, created_at=now, is_published=False)  # fmt: skip
     db.session.add(copy)
     db.session.flush()
     record_audit(actor, "competition_duplicate", target=f"competition:{copy.id}", now=now,
@@ -145,3 +150,62 @@ def close_early(competition_id: int, actor: str, now: datetime | None = None) ->
     db.session.commit()
     db.session.refresh(competition)
     return competition
+
+
+def publish(competition_id: int, actor: str, now: datetime | None = None) -> Competition:
+    """Publish a draft: it appears on the home page, in the API list and at its public URLs.
+
+    Audited as ``competition_publish`` (``draft`` → ``published``). The window is unchanged:
+    a published competition whose start has passed is open at once.
+
+    Raises:
+        NotFound: unknown competition.
+        Conflict: already published (``already_published``); the bank cannot give its
+            paper now (``paper_rule_unusable``, the rule check's messages).
+
+    """
+    now = now or utcnow()
+    competition = get_competition(competition_id)
+    check = check_rule(competition.paper_rule or {})
+    if not check.ok:
+        raise Conflict("试卷规则无法组卷，不能发布：" + "；".join(check.errors), code="paper_rule_unusable")
+    _set_published(competition, True, actor, now, "发布：竞赛页面、首页和接口对公众可见")
+    return competition
+
+
+def withdraw(competition_id: int, actor: str, now: datetime | None = None) -> Competition:
+    """Take a published competition back to draft (撤回发布); audited as ``competition_unpublish``.
+
+    Only while it has no attempts: participants' papers and results stay reachable once
+    anyone has started (close it early instead).
+
+    Raises:
+        NotFound: unknown competition.
+        Conflict: already a draft (``already_draft``), or it has attempts (``has_attempts``).
+
+    """
+    now = now or utcnow()
+    competition = get_competition(competition_id)
+    if competition.is_published and (attempts := attempt_count(competition_id)):
+        raise Conflict(f"已有 {attempts} 次答题，不能撤回发布；如需停止答题，请提前结束竞赛", code="has_attempts")
+    _set_published(competition, False, actor, now, "撤回发布：竞赛页面、首页和接口对公众不可见")
+    return competition
+
+
+def _set_published(competition: Competition, published: bool, actor: str, now: datetime, detail: str) -> None:
+    """Flip ``is_published`` with a conditional UPDATE (of two clicks exactly one changes it), audit, commit."""
+    moved = db.session.execute(
+        update(Competition)
+        .where(Competition.id == competition.id, Competition.is_published.is_(not published))
+        .values(is_published=published, staff_edited_at=now)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        if published:
+            raise Conflict("竞赛已经发布", code="already_published")
+        raise Conflict("竞赛尚未发布", code="already_draft")
+    before, after = ("draft", "published") if published else ("published", "draft")
+    action = "competition_publish" if published else "competition_unpublish"
+    record_audit(actor, action, target=f"competition:{competition.id}", from_state=before, to_state=after, detail=detail, now=now)
+    db.session.commit()
+    db.session.refresh(competition)

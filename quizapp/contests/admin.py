@@ -197,7 +197,7 @@ def replace_settings(settings: CompetitionSettings, **changes) -> CompetitionSet
 
 
 def create_competition(settings: CompetitionSettings, actor: str, now: datetime | None = None) -> Competition:
-    """Create a competition from *settings* (staff-owned) and audit it as ``competition_create``.
+    """Create a competition from *settings* (staff-owned, a draft until published) and audit it as ``competition_create``.
 
     Raises:
         ValidationFailed: see :func:`validate_settings`; nothing is written then.
@@ -205,11 +205,12 @@ def create_competition(settings: CompetitionSettings, actor: str, now: datetime 
     """
     now = now or utcnow()
     clean = validate_settings(settings)
-    competition = Competition(**{name: getattr(clean, name) for name in SETTING_NAMES}, staff_edited_at=now, created_at=now)
+    competition = Competition(**{name: getattr(clean, name) for name in SETTING_NAMES}, staff_edited_at=now, created_at=now,
+                              is_published=False)  # fmt: skip
     db.session.add(competition)
     db.session.flush()
-    record_audit(actor, "competition_create", target=f"competition:{competition.id}", now=now,
-                 detail=f"新建竞赛「{clean.title}」（{clean.slug}），{window_text(clean.starts_at, clean.ends_at)}")  # fmt: skip
+    detail = f"新建竞赛「{clean.title}」（{clean.slug}），{window_text(clean.starts_at, clean.ends_at)}，草稿（未发布）"
+    record_audit(actor, "competition_create", target=f"competition:{competition.id}", detail=detail, now=now)
     db.session.commit()
     return competition
 

@@ -36,14 +36,14 @@ def _start_limit() -> str:
 
 @bp.get("/competitions")
 def list_competitions():
-    """List competitions with status, window, size and 单位 list."""
+    """List the published competitions with status, window, size and 单位 list."""
     return jsonify({"competitions": [competition_summary(c) for c in services.list_competitions()]})
 
 
 @bp.get("/competitions/<int:competition_id>")
 def get_competition(competition_id: int):
-    """Return one competition."""
-    return jsonify(competition_summary(services.get_competition(competition_id)))
+    """Return one published competition (404 ``not_found`` for a draft)."""
+    return jsonify(competition_summary(services.get_public_competition(competition_id)))
 
 
 @bp.post("/competitions/<int:competition_id>/attempts")
@@ -118,7 +118,7 @@ def _limit_arg(default: int = 50, ceiling: int = 200) -> int:
 @cached_response(LEADERBOARD_TTL_S)
 def get_leaderboard(competition_id: int):
     """Return the top N (``?limit=``, default 50) with masked names; cached 5 s (quizapp.core.caching)."""
-    services.get_competition(competition_id)
+    services.get_public_competition(competition_id)
     rows = leaderboard(competition_id, _limit_arg())
     return jsonify(
         {
@@ -141,7 +141,7 @@ def get_leaderboard(competition_id: int):
 @cached_response(LEADERBOARD_TTL_S)
 def get_organization_ranking(competition_id: int):
     """Return 单位 ranked by average best score, with participant counts; cached 5 s (quizapp.core.caching)."""
-    competition = services.get_competition(competition_id)
+    competition = services.get_public_competition(competition_id)
     rows = organization_ranking(competition, _limit_arg(100, 500))
     return jsonify(
         {

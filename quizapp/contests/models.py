@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.core.errors import Conflict
@@ -56,6 +56,12 @@ class Competition(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     source_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Shown to the public: the home page, the JSON API list, its page, leaderboard and start
+    #: (:func:`quizapp.contests.services.get_public_competition`). A competition made in code
+    #: starts as a draft (草稿, 未发布) until staff publish it (:func:`quizapp.contests.actions.publish`);
+    #: rows older than the column (server default) and content files without ``status: draft``
+    #: are published.
+    is_published: Mapped[bool] = mapped_column(default=False, server_default=true())
     #: Days after ``ends_at`` that participants' names and numbers are kept (个人信息保护法
     #: 第十九条, 第四十七条); ``None`` keeps them. See :mod:`quizapp.contests.erasure`.
     retention_days: Mapped[int | None] = mapped_column()

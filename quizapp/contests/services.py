@@ -80,9 +80,25 @@ def get_competition(competition_id: int) -> Competition:
     return competition
 
 
-def list_competitions() -> list[Competition]:
-    """Return all competitions, soonest start first."""
-    return list(db.session.scalars(select(Competition).order_by(Competition.starts_at, Competition.id)))
+def get_public_competition(competition_id: int) -> Competition:
+    """Return the competition if it is published (:attr:`Competition.is_published`), else raise NotFound.
+
+    Every public page and API endpoint of one competition goes through here, so a draft
+    answers 404 exactly like an id that never existed (its title does not leak).
+    Staff preview a draft at ``/staff/competitions/<id>/preview``.
+    """
+    competition = get_competition(competition_id)
+    if not competition.is_published:
+        raise NotFound("竞赛不存在")
+    return competition
+
+
+def list_competitions(*, published_only: bool = True) -> list[Competition]:
+    """Return the published competitions (every one with ``published_only=False``), soonest start first."""
+    query = select(Competition).order_by(Competition.starts_at, Competition.id)
+    if published_only:
+        query = query.where(Competition.is_published.is_(True))
+    return list(db.session.scalars(query))
 
 
 def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, str, str]:
@@ -161,7 +177,7 @@ def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = 
     """Start an attempt and return it with its bearer token (shown once, stored hashed).
 
     Raises:
-        NotFound: unknown competition.
+        NotFound: unknown or unpublished competition.
         CompetitionNotOpen: outside the window (403).
         ValidationFailed: bad name, phone, 单位, group or missing consent (422, per field).
         Conflict: an attempt is open (on this or another device) or the attempts allowed are used (409).
@@ -169,7 +185,7 @@ def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = 
 
     """
     now = now or utcnow()
-    competition = get_competition(competition_id)
+    competition = get_public_competition(competition_id)
     if competition.status_at(now) != "open":
         message = "竞赛尚未开始" if competition.status_at(now) == "upcoming" else "竞赛已结束"
         raise CompetitionNotOpen(message)
@@ -256,12 +272,13 @@ def load_attempt(attempt_id: int, token: str | None, now: datetime | None = None
     """Return the attempt if *token* is its bearer token, scoring it first if it expired.
 
     Raises:
-        NotFound: no such attempt.
+        NotFound: no such attempt, or its competition is not published (a content file set back
+            to ``status: draft``; staff cannot withdraw a competition that has attempts).
         Unauthorized: missing or wrong token (401).
 
     """
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
+    attempt = db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.competition)])
+    if attempt is None or not attempt.competition.is_published:
         raise NotFound("答题记录不存在")
     if not token or not hmac.compare_digest(attempt.token_hash, hash_token(token)):
         raise Unauthorized("无法验证答题凭证：请使用开始答题时的设备（浏览器）查看或继续")

@@ -1,7 +1,8 @@
-"""Workspace pages for competitions (竞赛管理): list, view, create, edit, duplicate, open or close early.
+"""Workspace pages for competitions (竞赛管理): list, view, preview, create, edit, duplicate, publish, open or close early.
 
-Who may do what (docs/workspace.md, "Competitions"): every staff member views;
-admins and editors create, edit and duplicate; admins and reviewers open or close early.
+Who may do what (docs/workspace.md, "Competitions"): every staff member views and previews;
+admins and editors create, edit and duplicate (as drafts); admins and reviewers publish or
+withdraw and open or close early — what the public can see and do, as in the content workflow.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from flask_login import current_user
 
 from quizapp.accounts.access import current_actor, role_required
 from quizapp.contests import actions, admin
+from quizapp.contests.forms import StartForm
 from quizapp.contests.models import AUDIENCES
 from quizapp.contests.paper_check import PaperCheck
+from quizapp.contests.presenters import paper_size
 from quizapp.contests.services import get_competition
 from quizapp.contests.staff_forms import CompetitionForm, ConfirmForm, DuplicateForm, PaperRuleForm, RuleCountQuery
 from quizapp.core.errors import DomainError, ValidationFailed
@@ -25,6 +28,7 @@ staff_bp = Blueprint("contests_staff", __name__, url_prefix="/staff/competitions
 STAFF_ROLES = ("admin", "editor", "reviewer")
 EDIT_ROLES = ("admin", "editor")
 WINDOW_ROLES = ("admin", "reviewer")
+PUBLISH_ROLES = WINDOW_ROLES
 STATUS_LABELS = {"upcoming": "未开始", "open": "进行中", "closed": "已结束"}
 
 
@@ -57,7 +61,18 @@ def view(competition_id: int):
         confirm=ConfirmForm(),
         may_edit=current_user.has_role(*EDIT_ROLES),
         may_move_window=current_user.has_role(*WINDOW_ROLES),
+        may_publish=current_user.has_role(*PUBLISH_ROLES),
     )
+
+
+@staff_bp.get("/<int:competition_id>/preview")
+@role_required(*STAFF_ROLES)
+def preview(competition_id: int):
+    """Show the public competition page as participants will see it, for drafts too (entry disabled)."""
+    competition = get_competition(competition_id)
+    form = StartForm.for_competition(competition)
+    return render_template("contests/detail.html", competition=competition, form=form, question_count=paper_size(competition),
+                           mine=[], open_attempt=None, preview=True)  # fmt: skip
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
@@ -91,7 +106,7 @@ def _editor(form: CompetitionForm, competition):
         try:
             if competition is None:
                 created = admin.create_competition(form.settings(), current_actor())
-                flash(f"已创建竞赛「{created.title}」", "success")
+                flash(f"已创建竞赛「{created.title}」（草稿，未发布：管理员或审核员检查后发布）", "success")
                 return redirect(url_for("contests_staff.view", competition_id=created.id))
             changed = admin.update_competition(competition.id, form.settings(), current_actor(), based_on=form.version.data or None)
             flash(f"已保存，修改了 {len(changed)} 项设置" if changed else "没有修改任何设置", "success")
@@ -135,7 +150,7 @@ def rule_counts():
 @staff_bp.route("/<int:competition_id>/duplicate", methods=["GET", "POST"])
 @role_required(*EDIT_ROLES)
 def duplicate(competition_id: int):
-    """Copy a competition under a new slug and title (upcoming, without participants)."""
+    """Copy a competition under a new slug and title (an upcoming draft, without participants)."""
     competition = get_competition(competition_id)
     form = DuplicateForm()
     if not form.is_submitted():
@@ -149,7 +164,7 @@ def duplicate(competition_id: int):
                 getattr(form, name).errors = [*getattr(form, name).errors, message]
             status = 422
         else:
-            flash(f"已复制为「{copy.title}」，请检查竞赛时间后保存", "success")
+            flash(f"已复制为「{copy.title}」（草稿，未发布），请检查竞赛时间后保存", "success")
             return redirect(url_for("contests_staff.edit", competition_id=copy.id))
     elif form.is_submitted():
         status = 422
@@ -157,21 +172,36 @@ def duplicate(competition_id: int):
                            window=actions.shifted_window(competition.starts_at, competition.ends_at, utcnow())), status  # fmt: skip
 
 
+@staff_bp.post("/<int:competition_id>/publish")
+@role_required(*PUBLISH_ROLES)
+def publish(competition_id: int):
+    """Publish a draft (its page, home page entry and API entry appear)."""
+    return _act(competition_id, actions.publish, "已发布：公众现在可以看到本竞赛")
+
+
+@staff_bp.post("/<int:competition_id>/withdraw")
+@role_required(*PUBLISH_ROLES)
+def withdraw(competition_id: int):
+    """Take a competition without attempts back to draft."""
+    return _act(competition_id, actions.withdraw, "已撤回发布：本竞赛改为草稿，公众看不到")
+
+
 @staff_bp.post("/<int:competition_id>/open-early")
 @role_required(*WINDOW_ROLES)
 def open_early(competition_id: int):
     """Open an upcoming competition now (moves the start to now)."""
-    return _move_window(competition_id, actions.open_early, "已提前开始：竞赛现在开放答题")
+    return _act(competition_id, actions.open_early, "已提前开始：竞赛现在开放答题")
 
 
 @staff_bp.post("/<int:competition_id>/close-early")
 @role_required(*WINDOW_ROLES)
 def close_early(competition_id: int):
     """Close an open competition now (moves the end to now)."""
-    return _move_window(competition_id, actions.close_early, "已提前结束：不再接受新的答题")
+    return _act(competition_id, actions.close_early, "已提前结束：不再接受新的答题")
 
 
-def _move_window(competition_id: int, operation, done: str):
+def _act(competition_id: int, operation, done: str):
+    """Run one confirmed action (CSRF-checked form) and go back to the competition page with its message."""
     get_competition(competition_id)
     if not ConfirmForm().validate_on_submit():
         flash("页面已过期，请重试", "error")

@@ -25,7 +25,7 @@ GUARDIANS = ("admin", "reviewer")
 
 
 def _search_form() -> SearchForm:
-    return SearchForm().with_competitions(list_competitions())
+    return SearchForm().with_competitions(list_competitions(published_only=False))
 
 
 @support_bp.get("/")
@@ -123,7 +123,7 @@ def erase(participant_id: int):
 @role_required(*GUARDIANS)
 def draws_index():
     """List the competitions with their recorded draws."""
-    competitions = list(reversed(list_competitions()))
+    competitions = list(reversed(list_competitions(published_only=False)))
     recorded = {competition.id: draws.recorded_draws(competition.id) for competition in competitions}
     return render_template("contests/support/draws_index.html", competitions=competitions, recorded=recorded)
 

@@ -47,8 +47,8 @@ def _my_attempts(competition_id: int) -> list:
 
 @bp.get("/competitions/<int:competition_id>")
 def detail(competition_id: int):
-    """Show the rules, this browser's attempts, and the start form while open."""
-    competition = services.get_competition(competition_id)
+    """Show the rules, this browser's attempts, and the start form while open (404 while unpublished)."""
+    competition = services.get_public_competition(competition_id)
     form = StartForm.for_competition(competition)
     return _render_detail(competition, form)
 
@@ -87,8 +87,8 @@ def start_page(competition_id: int):
 @bp.post("/competitions/<int:competition_id>/start")
 @limiter.limit(_start_limit, deduct_when=_started)
 def start(competition_id: int):
-    """Validate the entry form and start an attempt; on error, show the form again."""
-    competition = services.get_competition(competition_id)
+    """Validate the entry form and start an attempt; on error, show the form again (404 while unpublished)."""
+    competition = services.get_public_competition(competition_id)
     form = StartForm.for_competition(competition)
     if not form.validate_on_submit():
         return _render_detail(competition, form, 422)
@@ -239,8 +239,8 @@ def review(attempt_id: int):
 
 @bp.get("/competitions/<int:competition_id>/leaderboard")
 def leaderboard_page(competition_id: int):
-    """Show the ranking (masked names) and the 单位 ranking."""
-    competition = services.get_competition(competition_id)
+    """Show the ranking (masked names) and the 单位 ranking (404 while unpublished)."""
+    competition = services.get_public_competition(competition_id)
     return render_template(
         "contests/leaderboard.html",
         competition=competition,

@@ -5,7 +5,8 @@ the next 1 January 00:00 local (exclusive), compared in UTC.
 
 Rules, one per figure (each is one query; the tests check each against data they create):
 
-- Competitions held: competitions whose window *starts* in the year. Participants (人次:
+- Competitions held: published competitions whose window *starts* in the year (a draft was
+  never held). Participants (人次:
   one per person per competition), attempts, average scores and questions answered are
   those of these competitions, so a competition running over New Year counts whole in
   the year it started.
@@ -80,7 +81,7 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def _held(start: datetime, end: datetime):
-    return select(Competition.id).where(Competition.starts_at >= start, Competition.starts_at < end)
+    return select(Competition.id).where(Competition.starts_at >= start, Competition.starts_at < end, Competition.is_published.is_(True))
 
 
 def _participation(held, bucket) -> list[tuple]:

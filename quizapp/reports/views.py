@@ -47,7 +47,7 @@ def _filter_form(competition_id: int) -> ResultFilterForm:
 @role_required(*STAFF)
 def index():
     """List the competitions with links to their results and statistics."""
-    return render_template("reports/index.html", competitions=list(reversed(list_competitions())))
+    return render_template("reports/index.html", competitions=list(reversed(list_competitions(published_only=False))))
 
 
 @bp.get("/competitions/<int:competition_id>/results")

@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "password_change": "修改密码", "user_create": "新建账号", "user_update": "修改账号",
     "competition_create": "新建竞赛", "competition_update": "修改竞赛", "competition_duplicate": "复制竞赛",
     "competition_open_early": "提前开始竞赛", "competition_close_early": "提前结束竞赛",
+    "competition_publish": "发布竞赛", "competition_unpublish": "撤回发布竞赛",
     "reset_attempt": "重置答题", "grant_attempt": "增加答题次数", "erase": "删除个人信息", "draw": "抽奖",
     "export_full": "导出完整号码", "export_full_request": "申请后台导出完整号码",
     "bank_upload_check": "题库试导入", "bank_upload": "题库导入", "bank_upload_failed": "题库导入失败",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from quizapp.contests.models import Competition
 from quizapp.extensions import db
-from tests.browser.helpers import BROWSER, log_in, served
+from tests.browser.helpers import BROWSER, log_in, log_out, served
 from tests.conftest import STAFF_PASSWORD
 from tests.contests.staffing import known_bank  # noqa: F401
 
@@ -59,3 +59,14 @@ def test_live_counts_follow_typing_and_the_form_saves(editor_server, desk_page, 
     assert competition.paper_rule == {"rules": [{"category": "安全生产法", "type": "single_choice", "count": 2},
                                                 {"category": "消防法", "count": 2}]}  # fmt: skip
     assert (competition.time_limit_s, competition.retention_days) == (900, 180)
+
+    # A new competition is a draft: the public gets 404 until a reviewer publishes it.
+    assert "草稿（未发布）" in page.content() and not competition.is_published
+    assert page.goto(f"{base}/competitions/{competition.id}").status == 404
+    page.goto(f"{base}/staff/competitions/{competition.id}")
+    log_out(page)
+    log_in(page, base, make_staff("reviewer").username, STAFF_PASSWORD)
+    page.goto(f"{base}/staff/competitions/{competition.id}")
+    page.get_by_role("button", name="发布", exact=True).click()
+    page.locator(".flash").filter(has_text="已发布：公众现在可以看到本竞赛").wait_for()
+    assert page.goto(f"{base}/competitions/{competition.id}").status == 200

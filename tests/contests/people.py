@@ -34,6 +34,7 @@ def make_competition(now: datetime, *, closed: bool = True, **values) -> Competi
         attempts_allowed=values.pop("attempts_allowed", 2),
         organizations=["甲单位", "乙单位"],
         paper_rule={"fixed": []},
+        is_published=values.pop("is_published", True),
         **values,
     )
     db.session.add(competition)

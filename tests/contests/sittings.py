@@ -16,9 +16,9 @@ from quizapp.privacy.phone import encrypt_phone, mask_phone, phone_lookup_hash
 
 
 def make_competition(
-    title: str, starts_at: datetime, *, pass_mark: float = 2, organizations=("甲单位", "乙单位"), slug=None
+    title: str, starts_at: datetime, *, pass_mark: float = 2, organizations=("甲单位", "乙单位"), slug=None, published: bool = True
 ) -> Competition:
-    """Add a competition open from *starts_at* for 30 days."""
+    """Add a competition open from *starts_at* for 30 days (published unless *published* is False)."""
     competition = Competition(
         slug=slug or f"c-{title}",
         title=title,
@@ -27,6 +27,7 @@ def make_competition(
         pass_mark=pass_mark,
         organizations=list(organizations),
         attempts_allowed=3,
+        is_published=published,
     )
     db.session.add(competition)
     db.session.flush()

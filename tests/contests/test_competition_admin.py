@@ -12,6 +12,7 @@ from sqlalchemy import select
 from quizapp.bank.services import drawable_pool
 from quizapp.content.sync import sync_content
 from quizapp.contests import actions, admin
+from quizapp.contests.admin import CompetitionSettings
 from quizapp.contests.models import Attempt, Competition, PaperItem, Participant
 from quizapp.contests.paper import PaperRuleError, select_questions
 from quizapp.contests.paper_check import check_paper_rule, parse_difficulty
@@ -168,12 +169,17 @@ def test_a_start_typed_to_the_minute_keeps_its_stored_seconds(known_bank):  # no
     assert admin.update_competition(competition.id, settings(starts_at=datetime(2026, 6, 10, 1, 0, tzinfo=UTC)), ACTOR, now=NOW) == []
 
 
+def published(settings_: CompetitionSettings, now: datetime = NOW) -> Competition:
+    """Create a competition from *settings_* and publish it (new ones are drafts)."""
+    return actions.publish(admin.create_competition(settings_, ACTOR, now=now).id, ACTOR, now=now)
+
+
 def entrant(name: str = "张三", phone: str = "13800138000", group: str = "public") -> Entrant:
     return Entrant(name=name, phone=phone, organization="区应急管理局", group=group, consent=True)
 
 
 def test_editing_the_rule_of_a_competition_with_attempts_keeps_existing_papers(known_bank):  # noqa: F811
-    competition = admin.create_competition(settings(starts_at=NOW - hours(1)), ACTOR, now=NOW)
+    competition = published(settings(starts_at=NOW - hours(1)))
     first, _ = start_attempt(competition.id, entrant(), now=NOW)
     pinned = [(item.position, item.question_version_id, item.points) for item in first.items]
     assert len(pinned) == 3
@@ -187,7 +193,7 @@ def test_editing_the_rule_of_a_competition_with_attempts_keeps_existing_papers(k
 
 
 def test_duplicate_copies_settings_moves_the_window_by_whole_weeks_and_has_no_participants(known_bank):  # noqa: F811
-    source = admin.create_competition(settings(starts_at=NOW - hours(1), prize_description="纪念品", prize_winners=3), ACTOR, now=NOW)
+    source = published(settings(starts_at=NOW - hours(1), prize_description="纪念品", prize_winners=3))
     start_attempt(source.id, entrant(), now=NOW)
     later = NOW + timedelta(days=12)  # 12 days after the start: the copy moves 2 weeks
     copy = actions.duplicate_competition(source.id, "aqy-2026-b", "第二场", ACTOR, now=later)
@@ -237,7 +243,7 @@ def test_open_early_moves_the_start_to_now_once_and_audits(known_bank):  # noqa:
 
 
 def test_close_early_moves_the_end_to_now_and_caps_open_attempts(known_bank):  # noqa: F811
-    competition = admin.create_competition(settings(starts_at=NOW - hours(1)), ACTOR, now=NOW)
+    competition = published(settings(starts_at=NOW - hours(1)))
     with pytest.raises(Conflict, match="尚未开始"):
         actions.close_early(admin.create_competition(settings(slug="later"), ACTOR, now=NOW).id, ACTOR, now=NOW)
     attempt, _ = start_attempt(competition.id, entrant(), now=NOW)
@@ -255,7 +261,7 @@ def test_close_early_moves_the_end_to_now_and_caps_open_attempts(known_bank):  #
 
 
 def test_a_one_group_competition_refuses_the_other_group(known_bank):  # noqa: F811
-    competition = admin.create_competition(settings(starts_at=NOW - hours(1), audience="practitioner"), ACTOR, now=NOW)
+    competition = published(settings(starts_at=NOW - hours(1), audience="practitioner"))
     with pytest.raises(ValidationFailed) as caught:
         start_attempt(competition.id, entrant(group="public"), now=NOW)
     assert caught.value.fields == {"group": "本竞赛仅面向从业人员"}
@@ -263,7 +269,7 @@ def test_a_one_group_competition_refuses_the_other_group(known_bank):  # noqa: F
 
 
 def test_participant_and_attempt_counts_of_the_list(known_bank):  # noqa: F811
-    competition = admin.create_competition(settings(starts_at=NOW - hours(1), attempts_allowed=2), ACTOR, now=NOW)
+    competition = published(settings(starts_at=NOW - hours(1), attempts_allowed=2))
     other = admin.create_competition(settings(slug="other"), ACTOR, now=NOW)
     first, _ = start_attempt(competition.id, entrant(), now=NOW)
     db.session.execute(Attempt.__table__.update().where(Attempt.id == first.id).values(status="submitted"))

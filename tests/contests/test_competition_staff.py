@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from quizapp.contests import admin
+from quizapp.contests import actions, admin
 from quizapp.contests.models import Competition
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
@@ -66,17 +66,18 @@ def form_data(**overrides) -> dict:
 
 @pytest.fixture
 def upcoming(known_bank):  # noqa: F811
-    """A staff-created competition starting tomorrow."""
+    """A staff-created competition starting tomorrow, published."""
     now = utcnow()
-    return admin.create_competition(settings(starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=8)), "staff:1")
+    competition = admin.create_competition(settings(starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=8)), "staff:1")
+    return actions.publish(competition.id, "staff:1")
 
 
 @pytest.fixture
 def running(known_bank):  # noqa: F811
-    """A staff-created competition that opened an hour ago."""
+    """A staff-created competition that opened an hour ago, published."""
     now = utcnow()
     window = {"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(days=8)}
-    return admin.create_competition(settings(slug="running", **window), "staff:1")
+    return actions.publish(admin.create_competition(settings(slug="running", **window), "staff:1").id, "staff:1")
 
 
 def audit(action: str) -> list[AuditLog]:
@@ -330,6 +331,7 @@ def test_the_public_page_and_api_show_audience_and_prize(client, known_bank):  #
                  prize_winners=5),  # fmt: skip
         "staff:1",
     )
+    actions.publish(competition.id, "staff:1")
     summary = client.get(f"{API}/competitions/{competition.id}").get_json()
     assert (summary["audience"], summary["prize"]) == ("practitioner", {"description": "纪念品一份", "threshold": 60.0, "winners": 5})
     page = client.get(f"/competitions/{competition.id}").get_data(as_text=True)

@@ -37,6 +37,7 @@ def year_data(app):
     old_year = make_competition("除夕", OLD_YEAR_LOCAL)  # 2025-12-31 23:59 local: held in 2025
     sit(make_participant(old_year, "王八", "13900000008", "丙单位", "public"), [(q, 0), (r, 0)], OLD_YEAR_LOCAL, 60)
     make_competition("明年", datetime(2026, 12, 31, 16, 0, tzinfo=UTC))  # 2027-01-01 00:00 local
+    make_competition("草稿", datetime(2026, 5, 1, tzinfo=UTC), published=False)  # never published: not held
 
     _item("case-1", "case", "published", published_at=datetime(2026, 3, 1, tzinfo=UTC))
     _item("case-2", "case", "archived", published_at=datetime(2026, 6, 1, tzinfo=UTC))  # public once
@@ -64,7 +65,7 @@ def test_year_bounds_are_local_midnights_in_utc():
 def test_competition_figures_count_the_competitions_started_in_the_year(year_data):
     figures = year_figures(2026, now=NOW)
 
-    # Held in 2026: the sample and 元旦 (not 除夕, started 23:59 on 31 Dec 2025; not 明年).
+    # Held in 2026: the sample and 元旦 (not 除夕, started 23:59 on 31 Dec 2025; not 明年; not the draft 草稿).
     assert figures.competitions == 2
     # Sample: 6 people, 7 attempts (6 submitted, F open); 元旦: 1 person, 1 attempt.
     assert (figures.participants, figures.attempts, figures.submitted) == (7, 8, 7)
