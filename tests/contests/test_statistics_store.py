@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics as pystats
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from quizapp.contests.statistics_store import (
     to_document,
 )
 from quizapp.extensions import db
+from tests.conftest import ON_POSTGRES
 from tests.contests.sittings import make_competition, make_participant, sample_competition, sit
 
 #: 2026-03-02 10:00 in Asia/Shanghai.
@@ -153,6 +155,49 @@ def test_a_competition_claimed_by_another_run_is_left_to_it_until_the_claim_laps
     result = refresh_stale(NOON_UTC + timedelta(minutes=6))
     assert result["recomputed"] == [competition_id] and computations == [competition_id]
     assert db.session.get(StatisticsSnapshot, competition_id).claimed_until is None
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="two connections at once need PostgreSQL; in-memory SQLite is one connection")
+def test_two_runs_at_once_compute_a_competition_once(app, sample, monkeypatch):
+    competition_id = sample["competition"].id
+    db.session.rollback()
+    inside, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def slow(competition_id: int):
+        calls.append(competition_id)
+        inside.set()
+        assert release.wait(timeout=30)
+        return competition_statistics(competition_id)
+
+    monkeypatch.setattr(statistics_store, "competition_statistics", slow)
+
+    def first_run() -> None:
+        try:
+            with app.app_context():
+                results.append(tasks.refresh_statistics(NOON_UTC))
+        except BaseException as exc:  # reported in the main thread
+            errors.append(exc)
+            inside.set()
+
+    thread = threading.Thread(target=first_run)
+    thread.start()
+    assert inside.wait(timeout=30)
+    # The first run is computing (its claim committed): a second run at the same moment leaves it alone.
+    second = tasks.refresh_statistics(NOON_UTC)
+    release.set()
+    thread.join(timeout=60)
+
+    assert not errors, errors
+    assert second == {"recomputed": [], "claimed_elsewhere": [competition_id], "failed": []}
+    assert results == [{"recomputed": [competition_id], "claimed_elsewhere": [], "failed": []}]
+    assert calls == [competition_id]
+    db.session.expire_all()
+    stored = db.session.get(StatisticsSnapshot, competition_id)
+    assert stored.claimed_until is None and from_document(sample["competition"], stored.data) == competition_statistics(competition_id)
 
 
 def test_a_run_that_finds_the_snapshot_brought_up_to_date_meanwhile_does_not_compute_again(sample, computations, monkeypatch):
