@@ -108,11 +108,8 @@ def source_fingerprint(competition: Competition) -> Fingerprint:
     )
     participants = select(func.count(Participant.id)).where(Participant.competition_id == competition.id).scalar_subquery()
     row = db.session.execute(select(attempts, participants.label("participants"))).one()
-    last = row.last
-    if last is not None and last.tzinfo is None:  # SQLite returns the aggregate as naive UTC text
-        last = datetime.fromisoformat(str(last)).replace(tzinfo=utcnow().tzinfo)
-    return Fingerprint(
-        attempts=int(row.attempts), submitted=int(row.submitted or 0), last_submitted_at=last,
+    return Fingerprint(  # max() keeps the column's type, so ``last`` is an aware UTC datetime on both backends
+        attempts=int(row.attempts), submitted=int(row.submitted or 0), last_submitted_at=row.last,
         score_total=float(row.total or 0), participants=int(row.participants), organizations=_organizations_digest(competition),
     )  # fmt: skip
 
