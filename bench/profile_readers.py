@@ -30,7 +30,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sqlalchemy import event  # noqa: E402
 
 from quizapp import create_app  # noqa: E402
-from quizapp.extensions import cache, db  # noqa: E402
+from quizapp.extensions import db  # noqa: E402
+from quizapp.extensions import page_cache as cache  # noqa: E402
+from quizapp.public import pagecache  # noqa: E402
 
 
 def _median(values: list[float]) -> float:
@@ -48,8 +50,9 @@ def main() -> int:
         os.environ["QUIZAPP_PII_KEY"] = Fernet.generate_key().decode()
     os.environ.setdefault("QUIZAPP_SECRET_KEY", "bench-secret-key-" + "x" * 32)
     app = create_app()
-    app.config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=10_000, WTF_CSRF_ENABLED=True)
-    cache.init_app(app)
+    app.config.update(WTF_CSRF_ENABLED=True, PAGE_CACHE_TYPE=os.environ.get("BENCH_PAGE_CACHE_TYPE", "FileSystemCache"),
+                      PAGE_CACHE_DIR=str(ROOT / "bench" / "out" / "page-cache"))  # fmt: skip
+    pagecache.init_app(app)
     counter = [0]
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *args: counter.__setitem__(0, counter[0] + 1))
@@ -102,12 +105,14 @@ def main() -> int:
         from quizapp.reports.usage import flush_counts
 
         flush_counts()
-    print(f"CPU per request, milliseconds (median of {rounds}), and SQL statements (median); Flask test client, CSRF on")
+    print(f"CPU per request, milliseconds (median of {rounds}), and SQL statements (median); Flask test client, CSRF on; "
+          f"pages in {app.config['PAGE_CACHE_TYPE']}")
     print("| request | no cache | miss | hit, new visitor | hit, returning visitor | statements: no cache / hit |")
     print("|---|---:|---:|---:|---:|---|")
     for kind in ("home", "case", "law article", "monthly warning"):
         row = [f"{_median(cpu[(mode, kind)]):.2f}" for mode in ("no cache", "miss", "hit, new visitor", "hit, returning visitor")]
-        print(f"| {kind} | {' | '.join(row)} | {_median(statements[('no cache', kind)])} / {_median(statements[('hit, new visitor', kind)])} |")
+        counts = f"{_median(statements[('no cache', kind)])} / {_median(statements[('hit, new visitor', kind)])}"
+        print(f"| {kind} | {' | '.join(row)} | {counts} |")
     print(f"| bare Flask hello (bench/hello.py) | {_median(hello_cpu):.2f} | | | | 0 |")
     return 0
 

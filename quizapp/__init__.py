@@ -61,9 +61,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     accounts_access.init_app(app)
-    from quizapp.public.pagecache import watch_changes
+    from quizapp.public import pagecache
 
-    watch_changes(app)
+    pagecache.init_app(app)
+    pagecache.skip_rate_limit_bookkeeping(limiter)
     # WTForms' own messages ("Not a valid choice" …) from its bundled Chinese catalogue; needs
     # WTF_I18N_ENABLED = False, since Flask-WTF would otherwise look for Flask-Babel.
     FlaskForm.Meta.locales = ("zh",)

@@ -54,9 +54,12 @@ class Config:
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "quizapp:"
-    # Anonymous reader pages are served whole from that cache for at most this many seconds
-    # (QUIZAPP_PAGE_CACHE_S; 0 turns it off): quizapp.public.pagecache, docs/deploy.md.
+    # Anonymous reader pages are served whole for at most this many seconds (QUIZAPP_PAGE_CACHE_S;
+    # 0 turns it off), from files shared by the workers of one machine (QUIZAPP_PAGE_CACHE_DIR,
+    # default instance/page-cache) or from Redis: quizapp.public.pagecache, docs/deploy.md.
     PAGE_CACHE_S = 15
+    PAGE_CACHE_TYPE = "FileSystemCache"
+    PAGE_CACHE_DIR: str | None = None
     # Buffered law-article view counts reach the database within this many seconds (quizapp.reports.usage).
     USAGE_FLUSH_S = 5
 
@@ -76,11 +79,13 @@ class Config:
             self.RATELIMIT_STORAGE_URI = redis_url
             self.CACHE_TYPE = "RedisCache"
             self.CACHE_REDIS_URL = redis_url
+            self.PAGE_CACHE_TYPE = "RedisCache"
         embedded = env.get("QUIZAPP_SCHEDULER_EMBEDDED")
         if embedded is not None:  # gunicorn.conf.py sets 0: the scheduler runs as its own process there
             self.SCHEDULER_EMBEDDED = embedded.strip().lower() in ("1", "true", "yes", "on")
         self.CONTENT_DIR = env.get("QUIZAPP_CONTENT_DIR", self.CONTENT_DIR)
         self.PAGE_CACHE_S = int(env.get("QUIZAPP_PAGE_CACHE_S", str(self.PAGE_CACHE_S)))
+        self.PAGE_CACHE_DIR = env.get("QUIZAPP_PAGE_CACHE_DIR") or None
         self.ATTEMPT_START_LIMIT = env.get("QUIZAPP_ATTEMPT_START_LIMIT", self.ATTEMPT_START_LIMIT)
         self.PROXY_COUNT = int(env.get("QUIZAPP_PROXY_COUNT", "0"))
         self.STATISTICS_INLINE_LIMIT = int(env.get("QUIZAPP_STATISTICS_INLINE_LIMIT", self.STATISTICS_INLINE_LIMIT))
@@ -134,6 +139,7 @@ class TestingConfig(Config):
             self.SQLALCHEMY_DATABASE_URI += f"{joiner}options=-c%20synchronous_commit%3Doff"
         # Nothing cached between requests in tests (a test that checks the cache turns it on).
         self.CACHE_TYPE = "NullCache"
+        self.PAGE_CACHE_TYPE = "NullCache"
         self.PAGE_CACHE_S = 0
         self.SECRET_KEY = "test-secret-key"
         self.PII_KEY = Fernet.generate_key().decode()

@@ -13,7 +13,8 @@ What is cached, for how long, and why staleness is acceptable:
   activation or metadata edit changes the key. This is not shared through Redis: the
   fingerprint is one cheap aggregate query, the value a few hundred small tuples.
 
-- **Whole reader pages for anonymous visitors** (``PAGE_CACHE_S``, default 15 s): see
+- **Whole reader pages for anonymous visitors** (``PAGE_CACHE_S``, default 15 s): a store of
+  their own (``extensions.page_cache``: Redis, or files shared by one machine's workers); see
   :mod:`quizapp.public.pagecache`, which stores them without the visitor's CSRF token, and
   bypasses staff, flashes and the learner cookie.
 

@@ -21,17 +21,22 @@ other query arguments (``?from=singlemessage`` added by WeChat) are left out, si
 never read them. The site root is left out when ``QUIZAPP_SITE_URL`` fixes absolute URLs, so a
 forged Host header can neither poison an entry nor multiply them.
 
+Where pages are kept (:data:`quizapp.extensions.page_cache`, its own Flask-Caching instance):
+in Redis when ``QUIZAPP_REDIS_URL`` is set (every machine), otherwise in files under
+``instance/page-cache`` (``QUIZAPP_PAGE_CACHE_DIR``), shared by the workers of one machine, so
+a page renders once per period rather than once per worker, and a generation bump reaches
+every worker. A cache read is a file read of a few kB (tens of microseconds).
+
 Freshness: an entry lives ``PAGE_CACHE_S`` seconds (``QUIZAPP_PAGE_CACHE_S``; 0 turns the cache
 off), which bounds how late a scheduled item or a competition opening shows; and any commit
 that changes published content, a competition, the law library or the question bank moves the
-**generation** (:func:`bump_generation`, through the session hook in :func:`watch_changes`), which
-retires every stored page at once. With Redis (``QUIZAPP_REDIS_URL``) the generation is shared,
-so every worker sees a change at once; with the per-process memory cache only the worker that
-committed the change does, the others within ``PAGE_CACHE_S`` seconds (docs/deploy.md).
+**generation** (:func:`bump_generation`, through the session hooks of :func:`init_app`), which
+retires every stored page at once, for every worker sharing the store.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -42,10 +47,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from quizapp.accounts.access import may_be_logged_in
-from quizapp.extensions import cache
+from quizapp.extensions import page_cache as cache
 from quizapp.practice.learner import COOKIE_NAME as LEARNER_COOKIE
 
 GENERATION_KEY = "page:generation"
+#: Pages kept at most (the site has a few thousand pages; each a few kB to a few tens of kB).
+FILE_THRESHOLD = 5000
 #: Stands for the visitor's CSRF token in a stored page; no signed token can contain ``:`` or spaces.
 TOKEN_PLACEHOLDER = b"quizapp:csrf token:placeholder"
 #: Marks what happened to a page request (``hit``, ``miss``, ``bypass``): for operators and tests.
@@ -91,6 +98,10 @@ def page_key(arguments: dict[str, type]) -> str:
     return f"page:{generation()}:{root}{request.path}?{'&'.join(values)}"
 
 
+#: The view functions behind :func:`cached_page` (for :func:`skip_rate_limit_bookkeeping`).
+_CACHED_VIEWS: set = set()
+
+
 def cached_page(arguments: dict[str, type] | None = None, on_hit: Callable[[], None] | None = None):
     """Decorate a reader view so anonymous visitors get its page from the cache (see the module docstring).
 
@@ -120,6 +131,7 @@ def cached_page(arguments: dict[str, type] | None = None, on_hit: Callable[[], N
                 cache.set(key, entry, timeout=timeout_s)
             return _headers(response, "miss" if entry is not None else "bypass")
 
+        _CACHED_VIEWS.add(wrapped)
         return wrapped
 
     return decorator
@@ -157,6 +169,24 @@ def _headers(response: Response, status: str) -> Response:
         response.headers["Cache-Control"] = "private, no-store"
     response.headers[STATUS_HEADER] = status
     return response
+
+
+def _is_reader_page() -> bool:
+    return request.method in ("GET", "HEAD") and current_app.view_functions.get(request.endpoint or "") in _CACHED_VIEWS
+
+
+_FILTERED: list = []
+
+
+def skip_rate_limit_bookkeeping(limiter) -> None:
+    """Let Flask-Limiter skip reader pages outright: none carries a limit and there is no default limit.
+
+    Its per-request resolution of limits is about a tenth of a cache hit's CPU. A default limit
+    added later (``default_limits``) would not apply to these pages: give them one explicitly.
+    """
+    if _is_reader_page not in _FILTERED:  # the limiter is one object per process, create_app runs per test
+        limiter.request_filter(_is_reader_page)
+        _FILTERED.append(_is_reader_page)
 
 
 # --- invalidation -----------------------------------------------------------------------------
@@ -203,8 +233,23 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_DIRTY, None)
 
 
-def watch_changes(app: Flask) -> None:
-    """Bump the generation after every commit that changed what reader pages show (once per process)."""
+def init_app(app: Flask) -> None:
+    """Bind the page store (``PAGE_CACHE_TYPE``: FileSystemCache, RedisCache, SimpleCache or NullCache) to *app*.
+
+    Also installs, once per process, the session hooks that move the generation after every
+    commit that changed what reader pages show.
+    """
+    config = app.config
+    settings = {"CACHE_TYPE": config["PAGE_CACHE_TYPE"], "CACHE_KEY_PREFIX": config.get("CACHE_KEY_PREFIX", "quizapp:"),
+                "CACHE_DEFAULT_TIMEOUT": config.get("PAGE_CACHE_S") or 1, "CACHE_NO_NULL_WARNING": True}  # fmt: skip
+    if settings["CACHE_TYPE"] == "RedisCache":
+        settings["CACHE_REDIS_URL"] = config["CACHE_REDIS_URL"]
+    elif settings["CACHE_TYPE"] == "FileSystemCache":
+        settings["CACHE_DIR"] = config.get("PAGE_CACHE_DIR") or os.path.join(app.instance_path, "page-cache")
+        settings["CACHE_THRESHOLD"] = FILE_THRESHOLD
+    elif settings["CACHE_TYPE"] == "SimpleCache":
+        settings["CACHE_THRESHOLD"] = FILE_THRESHOLD
+    cache.init_app(app, config=settings)
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _do_orm_execute)

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.core.timeutil import utcnow
-from quizapp.extensions import cache
+from quizapp.extensions import db
+from quizapp.extensions import page_cache as cache
 from quizapp.practice.learner import COOKIE_NAME as LEARNER_COOKIE
 from quizapp.public import pagecache
 from quizapp.publishing import workflow
@@ -26,8 +27,8 @@ STAFF = "staff:7"
 @pytest.fixture
 def cached(app, practice_library):
     """The starter content and statutes, with the page cache on (memory, 30 s)."""
-    app.config.update(CACHE_TYPE="SimpleCache", PAGE_CACHE_S=TTL_S)
-    cache.init_app(app)
+    app.config.update(PAGE_CACHE_TYPE="SimpleCache", PAGE_CACHE_S=TTL_S)
+    pagecache.init_app(app)
     return app
 
 
@@ -197,6 +198,36 @@ def test_a_stored_page_lives_page_cache_s_seconds(cached, monkeypatch):
     assert client.get(path).headers[pagecache.STATUS_HEADER] == "hit"
     now[0] += 2
     assert client.get(path).headers[pagecache.STATUS_HEADER] == "miss"
+
+
+def test_the_workers_of_one_machine_share_stored_pages_and_the_generation_through_files(app, practice_library, tmp_path):
+    from quizapp import create_app
+
+    workers = [app, create_app("testing")]  # the second has no data of its own: it can only answer from the store
+    for worker in workers:
+        worker.config.update(PAGE_CACHE_TYPE="FileSystemCache", PAGE_CACHE_DIR=str(tmp_path), PAGE_CACHE_S=TTL_S)
+        pagecache.init_app(worker)
+    path = f"/laws/{SAFETY_LAW}/3"
+
+    stored = workers[0].test_client().get(path)
+    served = workers[1].test_client().get(path)
+
+    assert (stored.headers[pagecache.STATUS_HEADER], served.headers[pagecache.STATUS_HEADER]) == ("miss", "hit")
+    assert served.get_data() == stored.get_data()
+    workflow.archive(_case(db).id, STAFF)  # a commit in the first worker
+    generations = []
+    for worker in workers:
+        with worker.app_context():
+            generations.append(pagecache.generation())
+    assert generations[0] == generations[1] != "0"
+    with workers[1].app_context():
+        db.create_all()  # its own in-memory database on SQLite (the shared one on PostgreSQL)
+    try:
+        assert workers[1].test_client().get(path).headers.get(pagecache.STATUS_HEADER) != "hit"
+    finally:
+        with workers[1].app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_zero_seconds_turns_the_cache_off(cached):
