@@ -7,7 +7,9 @@ number with ``""``, the masked number with ``已删除`` and the lookup HMAC wit
 ``erased:<participant id>`` (unique, and never equal to an HMAC of any number), and sets
 ``erased_at``. Nothing is kept from which they could be recovered; 单位, group, consent
 time, attempts, answers and scores stay, so rankings and statistics still add up.
-Attempt ids and prize draws keep working; pages show ``已删除``.
+Attempt ids and prize draws keep working; pages show ``已删除``. The competition's stored
+results exports (which hold the names and numbers as they were) are deleted in the same
+transaction (:func:`quizapp.contests.export_jobs.discard_exports`).
 
 A person erased while the competition is still open is a stranger to it afterwards:
 entering again with the same number creates a new participant.
@@ -19,6 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import String, cast, literal, select, update
 
+from quizapp.contests.export_jobs import discard_exports
 from quizapp.contests.models import Competition, Participant
 from quizapp.core.errors import NotFound, ValidationFailed
 from quizapp.core.timeutil import utcnow
@@ -76,6 +79,7 @@ def erase_participant(participant_id: int, *, actor: str, reason: str, now: date
         return False
     detail = f"应本人要求删除姓名和手机号（竞赛 #{participant.competition_id}）：{reason}"
     record_audit(actor, "erase", target=f"participant:{participant_id}", detail=detail, now=now)
+    discard_exports(participant.competition_id)
     db.session.commit()
     db.session.refresh(participant)
     return True
@@ -110,6 +114,7 @@ def erase_expired(actor: str, now: datetime | None = None) -> dict[int, int]:
             erased[competition.id] = len(ids)
             detail = f"保存期限（竞赛结束后 {competition.retention_days} 天）届满，删除 {len(ids)} 名参赛者的姓名和手机号"
             record_audit(actor, "erase", target=f"competition:{competition.id}", detail=detail, now=now)
+            discard_exports(competition.id)
     db.session.commit()
     db.session.expire_all()
     return erased

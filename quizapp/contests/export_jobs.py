@@ -16,7 +16,8 @@ one would outlast the request (gunicorn ends a worker after 30 s), so staff requ
   changes, so a masked export cannot become a full one. Each full request and each full
   download writes an audit row (``export_full_request``, ``export_full``; 个人信息保护法 第五十一条).
 - **Retention**: a finished job and its file are deleted :data:`RETENTION_S` after they
-  finished (个人信息保护法 第十九条: kept no longer than needed); a job left running past
+  finished (个人信息保护法 第十九条: kept no longer than needed), and at once when a participant
+  of the competition is erased (:func:`discard_exports`); a job left running past
   :data:`STALE_S` (its process died) is marked failed so staff can ask again.
 """
 
@@ -195,6 +196,17 @@ def _delete_jobs(job_ids: list[int]) -> None:
     if job_ids:
         db.session.execute(delete(ExportChunk).where(ExportChunk.job_id.in_(job_ids)))
         db.session.execute(delete(ExportJob).where(ExportJob.id.in_(job_ids)))
+
+
+def discard_exports(competition_id: int) -> int:
+    """Delete every export job of the competition and its file (not committed); return how many.
+
+    Erasure calls it (:mod:`quizapp.contests.erasure`): a stored file made before a participant
+    was erased still holds their name and number, and nothing they could be recovered from is kept.
+    """
+    job_ids = list(db.session.scalars(select(ExportJob.id).where(ExportJob.competition_id == competition_id)))
+    _delete_jobs(job_ids)
+    return len(job_ids)
 
 
 def expire_jobs(now: datetime | None = None) -> dict[str, int]:

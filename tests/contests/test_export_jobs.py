@@ -26,7 +26,7 @@ from quizapp.contests.results import ATTEMPT_HEADERS, PARTICIPANT_HEADERS, Resul
 from quizapp.core.errors import DomainError, NotFound, ValidationFailed
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog
-from tests.contests.sittings import SAMPLE_START, sample_competition
+from tests.contests.sittings import SAMPLE_START, make_competition, sample_competition
 
 T0 = SAMPLE_START + timedelta(days=40)  # the competition is over; the clock of the export
 
@@ -249,3 +249,37 @@ def test_the_scheduler_registers_the_export_job_every_15_seconds_and_it_records_
     tasks.build_exports(now=T0)
     heartbeat = db.session.get(JobHeartbeat, tasks.EXPORT_JOB_ID)
     assert (heartbeat.ran_at, heartbeat.result) == (T0, {"built": [], "not_built": [], "deleted": 0, "stale": 0})
+
+
+def test_erasing_a_participant_deletes_the_competitions_stored_exports(sample):
+    from quizapp.contests.erasure import erase_participant
+
+    competition_id = sample["competition"].id
+    other = make_competition("另一场", SAMPLE_START, slug="other")
+    db.session.commit()
+    full, _ = request_export(competition_id, full=True, actor="staff:1", now=T0)
+    kept, _ = request_export(other.id, full=False, actor="staff:1", now=T0)
+    run_export_jobs(now=T0)
+    assert "13800000001" in [row[1] for row in _stored_sheets(full.id)["参赛者"]]
+
+    erase_participant(sample["people"]["A"].id, actor="staff:2", reason="本人申请删除", now=T0)
+
+    assert db.session.get(ExportJob, full.id, populate_existing=True) is None and _chunks(full.id) == 0
+    assert db.session.get(ExportJob, kept.id).status == "done" and _chunks(kept.id) > 0  # another competition's file stays
+
+
+def test_the_scheduled_erasure_deletes_the_stored_exports_too(sample):
+    from quizapp.contests.erasure import erase_expired
+
+    competition = sample["competition"]
+    competition.retention_days = 1
+    db.session.commit()
+    competition_id, due = competition.id, competition.ends_at + timedelta(days=1)
+    job, _ = request_export(competition_id, full=False, actor="staff:7", now=T0)
+    job_id = job.id
+    build_export(job_id, now=T0)
+
+    erased = erase_expired("system:scheduler", now=due)
+
+    assert erased == {competition_id: 6}
+    assert db.session.get(ExportJob, job_id) is None and _chunks() == 0
