@@ -2,6 +2,10 @@
 
 The answer key leaves this module only in a :class:`Feedback`, which is made after
 the learner has answered; :func:`present` gives a question without it.
+
+Practice offers exactly the questions a competition could draw now: live by
+:func:`quizapp.bank.services.is_live` (active, approved, and its lifecycle item visible —
+not a draft, not archived or withdrawn, not scheduled for later; :mod:`quizapp.bank.lifecycle`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from sqlalchemy import select
 
 from quizapp.bank.grading import grader_for
 from quizapp.bank.models import TYPE_LABELS, Question, QuestionVersion
-from quizapp.bank.services import bank_fingerprint
+from quizapp.bank.services import bank_fingerprint, is_live
 from quizapp.contests.paper import option_labels
 from quizapp.contests.presenters import answer_text
 from quizapp.core.caching import memo
@@ -87,7 +91,7 @@ def present(version: QuestionVersion, learner_key: str | None, order: list[str] 
 
 @dataclass(frozen=True)
 class _BankIndex:
-    """The active questions' current version ids in uid order, and those ids by cited article."""
+    """The live questions' current version ids in uid order, and those ids by cited article."""
 
     ids: tuple[int, ...]
     by_article: dict[tuple[str, tuple], tuple[int, ...]]
@@ -106,7 +110,7 @@ def _build_bank_index() -> _BankIndex:
     rows = db.session.execute(
         select(QuestionVersion.id, QuestionVersion.legal_basis)
         .join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.is_active.is_(True))
+        .where(is_live())
         .order_by(Question.uid)
     ).all()
     by_article: dict[tuple[str, tuple], list[int]] = {}
@@ -128,11 +132,11 @@ def _versions_by_id(ids: list[int]) -> list[QuestionVersion]:
 
 
 def questions_on(articles: list[LawArticle]) -> list[QuestionVersion]:
-    """Return the current versions of active questions whose legal basis names one of *articles*, by uid.
+    """Return the current versions of live questions whose legal basis names one of *articles*, by uid.
 
     A basis names an article when its ``law`` is the law's short name or title and its
     ``article`` (and ``suffix``) match. The bank keeps legal bases as JSON, so the
-    match is made here over the active questions.
+    match is made here over the live questions.
     """
     if not articles:
         return []
@@ -166,14 +170,18 @@ def cited_articles(legal_basis: list[dict]) -> list[tuple[dict, LawArticle | Non
 
 
 def get_question_version(version_id: int) -> QuestionVersion:
-    """Return a question version that may be practised (its question is active).
+    """Return a question version that may be practised (its question is live now, :func:`is_live`).
+
+    An older version of a live question is still accepted, so an answer to a page shown
+    just before an approved edit is graded against what the learner saw.
 
     Raises:
-        NotFound: for an unknown version or an inactive question.
+        NotFound: for an unknown version, or a question that is not live (inactive, draft,
+            archived, withdrawn or scheduled for later).
 
     """
     version = db.session.get(QuestionVersion, version_id)
-    if version is None or not version.question.is_active:
+    if version is None or db.session.scalar(select(Question.id).where(Question.id == version.question_id, is_live())) is None:
         raise NotFound("题目不存在")
     return version
 
@@ -256,7 +264,7 @@ def restore_feedback(record: dict, learner_key: str | None) -> Feedback:
     """Rebuild the :class:`Feedback` of a :func:`feedback_record` without grading again.
 
     Raises:
-        NotFound: when the version is unknown or its question no longer active.
+        NotFound: when the version is unknown or its question no longer live.
 
     """
     version = get_question_version(int(record["version_id"]))
@@ -273,7 +281,10 @@ def restore_feedback(record: dict, learner_key: str | None) -> Feedback:
 
 
 def mistake_book(learner_key: str | None) -> list[QuestionVersion]:
-    """Return the current versions of the questions in the learner's 错题本, oldest mistake first."""
+    """Return the current versions of the live questions in the learner's 错题本, oldest mistake first.
+
+    Entries of questions that are no longer live stay stored (they come back with the question).
+    """
     learner = find_learner(learner_key)
     if learner is None:
         return []
@@ -282,7 +293,7 @@ def mistake_book(learner_key: str | None) -> list[QuestionVersion]:
             select(QuestionVersion)
             .join(Question, Question.current_version_id == QuestionVersion.id)
             .join(MistakeBookEntry, MistakeBookEntry.question_id == Question.id)
-            .where(MistakeBookEntry.learner_id == learner.id, Question.is_active.is_(True))
+            .where(MistakeBookEntry.learner_id == learner.id, is_live())
             .order_by(MistakeBookEntry.id)
         )
     )
@@ -296,7 +307,7 @@ def local_day(now: datetime) -> date:
 def daily_question(day: date) -> QuestionVersion | None:
     """Return 每日一题 for *day* (a date in Asia/Shanghai), or None when the bank is empty.
 
-    A pure function of the date and the bank: the active questions, sorted by uid, are
+    A pure function of the date and the bank: the live questions, sorted by uid, are
     shuffled once per cycle of ``len(pool)`` days by ``random.Random("quizapp-daily:<cycle>")``
     and day ``toordinal() % len(pool)`` of the cycle takes its place in that order. So
     every instance shows the same question without a job, and no question repeats
