@@ -246,3 +246,20 @@ def test_every_article_view_is_counted_cache_hits_included(cached, db):
     assert flush_counts() == 0
     client.get(f"/laws/{SAFETY_LAW}/4")
     assert usage_between(date(2000, 1, 1), date(2099, 12, 31))["law_article_view"] == 5  # reads flush first
+
+
+def test_a_hit_sets_only_a_new_visitors_session_cookie_and_never_rewrites_a_returning_ones(with_csrf):
+    visitor = with_csrf.test_client()
+    visitor.get("/")  # the miss: renders, stores
+    first_hit = with_csrf.test_client().get("/")
+    returning = visitor.get("/")
+
+    assert [cookie.split("=", 1)[0] for cookie in first_hit.headers.getlist("Set-Cookie")] == ["session"]
+    assert (returning.headers[pagecache.STATUS_HEADER], returning.headers.getlist("Set-Cookie")) == ("hit", [])
+
+
+def test_a_head_request_is_answered_from_the_stored_page(cached):
+    client = cached.test_client()
+    assert client.get("/").headers[pagecache.STATUS_HEADER] == "miss"
+    head = client.head("/")
+    assert (head.status_code, head.headers[pagecache.STATUS_HEADER], head.get_data()) == (200, "hit", b"")
