@@ -20,7 +20,8 @@ from quizapp.contests.models import Competition
 from quizapp.contests.services import list_competitions
 from quizapp.core.errors import Conflict
 from quizapp.core.timeutil import utcnow
-from quizapp.extensions import cache, db
+from quizapp.extensions import db
+from quizapp.public import pagecache
 from quizapp.publishing.models import AuditLog
 from tests.contests.factories import API
 from tests.contests.staffing import known_bank, settings  # noqa: F401
@@ -105,8 +106,8 @@ def test_a_published_competition_serves_its_pages_and_starts(client, draft):
 
 
 def test_publishing_and_withdrawing_retire_the_cached_home_page(app, client, draft):
-    app.config.update(CACHE_TYPE="SimpleCache", PAGE_CACHE_S=30)
-    cache.init_app(app)
+    app.config.update(PAGE_CACHE_TYPE="SimpleCache", PAGE_CACHE_S=30)
+    pagecache.init_app(app)
     assert "草稿竞赛标题" not in client.get("/").get_data(as_text=True)
     actions.publish(draft.id, "staff:1")  # a conditional UPDATE: no ORM flush, still a new generation
     assert "草稿竞赛标题" in client.get("/").get_data(as_text=True)
