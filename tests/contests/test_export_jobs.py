@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from quizapp.contests.results import ATTEMPT_HEADERS, PARTICIPANT_HEADERS, Resul
 from quizapp.core.errors import DomainError, NotFound, ValidationFailed
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog
+from tests.conftest import ON_POSTGRES
 from tests.contests.sittings import SAMPLE_START, make_competition, sample_competition
 
 T0 = SAMPLE_START + timedelta(days=40)  # the competition is over; the clock of the export
@@ -283,3 +285,48 @@ def test_the_scheduled_erasure_deletes_the_stored_exports_too(sample):
 
     assert erased == {competition_id: 6}
     assert db.session.get(ExportJob, job_id) is None and _chunks() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="two connections at once need PostgreSQL; in-memory SQLite is one connection")
+def test_two_schedulers_at_once_build_a_job_once(app, sample, monkeypatch):
+    job, _ = request_export(sample["competition"].id, full=False, actor="staff:7", now=T0)
+    job_id = job.id
+    db.session.rollback()
+    inside, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+    results: list[dict] = []
+    errors: list[BaseException] = []
+    real_workbook = export_jobs.results_workbook
+
+    def slow(competition, filters, full):
+        calls.append(competition.id)
+        inside.set()
+        assert release.wait(timeout=30)
+        return real_workbook(competition, filters, full)
+
+    monkeypatch.setattr(export_jobs, "results_workbook", slow)
+
+    def first_scheduler() -> None:
+        try:
+            with app.app_context():
+                results.append(tasks.build_exports(now=T0))
+        except BaseException as exc:  # reported in the main thread
+            errors.append(exc)
+            inside.set()
+
+    thread = threading.Thread(target=first_scheduler)
+    thread.start()
+    assert inside.wait(timeout=30)
+    # The first scheduler is writing the file (its claim committed): the second one, on its own connection, leaves it alone.
+    second_claim = build_export(job_id, now=T0)
+    second_run = run_export_jobs(now=T0)
+    release.set()
+    thread.join(timeout=60)
+
+    assert not errors, errors
+    assert second_claim is False and second_run == {"built": [], "not_built": [], "deleted": 0, "stale": 0}
+    assert results == [{"built": [job_id], "not_built": [], "deleted": 0, "stale": 0}]
+    assert calls == [sample["competition"].id]
+    db.session.expire_all()
+    assert db.session.get(ExportJob, job_id).status == "done" and _chunks(job_id) >= 1

@@ -133,4 +133,4 @@ def test_a_stored_file_of_another_competition_or_not_yet_built_is_not_found(clie
     other = f"/staff/reports/competitions/{sample['competition'].id + 1}/exports/{job.id}.xlsx"
     assert client.get(other).status_code == 404
     page = client.get(f"{base}/results").get_data(as_text=True)
-    assert re.search(r"<td>\d+\.\d MB</td>", page)
+    assert re.search(r"<td>\d+\.\d kB</td>", page)  # a few kilobytes for the sample
