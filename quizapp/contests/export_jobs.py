@@ -58,7 +58,8 @@ def inline_limit() -> int:
 
 def is_large(competition_id: int, filters: ResultFilter | None = None) -> bool:
     """Return whether the export with *filters* has more rows than :func:`inline_limit` (then it is built in the background)."""
-    return export_rows(competition_id, filters) > inline_limit()
+    limit = inline_limit()
+    return export_rows(competition_id, filters, at_most=limit) > limit
 
 
 def _filters_document(filters: ResultFilter) -> dict:

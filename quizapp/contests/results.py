@@ -231,19 +231,28 @@ def results_workbook(competition: Competition, filters: ResultFilter, full: bool
     return build_workbook(write)
 
 
-def export_rows(competition_id: int, filters: ResultFilter | None = None) -> int:
+def export_rows(competition_id: int, filters: ResultFilter | None = None, *, at_most: int | None = None) -> int:
     """Return how many rows an export with *filters* writes: participants plus their attempts (headers not counted).
 
-    Two counts over the participant and attempt indexes; it decides whether an export is
-    written inside the request or by the background job (:mod:`quizapp.contests.export_jobs`).
+    With *at_most*, counting stops past that many rows (the result is then ``at_most + 1``), so
+    deciding "more than the limit?" costs the same for 20,000 participants as for a million. It
+    decides whether an export is written inside the request or by the background job
+    (:mod:`quizapp.contests.export_jobs`).
     """
-    participants, _best = _participants_query(competition_id, filters or ResultFilter())
-    chosen = participants.with_only_columns(Participant.id).subquery()
-    people = db.session.scalar(select(func.count()).select_from(chosen)) or 0
-    attempts = db.session.scalar(
-        select(func.count(Attempt.id)).where(Attempt.competition_id == competition_id, Attempt.participant_id.in_(select(chosen.c.id)))
-    )
-    return people + (attempts or 0)
+    filters = filters or ResultFilter()
+    best = aliased(Attempt)
+    chosen = select(Participant.id).where(Participant.competition_id == competition_id)
+    if filters.passed is not None:
+        chosen = chosen.outerjoin(best, best.id == Participant.best_attempt_id)
+    chosen = filters.apply(chosen, best)
+    people_query = chosen if at_most is None else chosen.limit(at_most + 1)
+    people = db.session.scalar(select(func.count()).select_from(people_query.subquery())) or 0
+    if at_most is not None and people > at_most:
+        return at_most + 1
+    attempts = select(Attempt.id).where(Attempt.competition_id == competition_id, Attempt.participant_id.in_(chosen))
+    if at_most is not None:
+        attempts = attempts.limit(at_most + 1 - people)
+    return people + (db.session.scalar(select(func.count()).select_from(attempts.subquery())) or 0)
 
 
 def export_filename(competition: Competition, full: bool, now: datetime | None = None) -> str:

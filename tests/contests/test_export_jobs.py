@@ -330,3 +330,11 @@ def test_two_schedulers_at_once_build_a_job_once(app, sample, monkeypatch):
     assert calls == [sample["competition"].id]
     db.session.expire_all()
     assert db.session.get(ExportJob, job_id).status == "done" and _chunks(job_id) >= 1
+
+
+def test_counting_rows_stops_past_the_limit_asked_for(sample):
+    competition_id = sample["competition"].id
+    assert export_rows(competition_id, at_most=13) == 13  # exactly the limit: counted whole
+    assert export_rows(competition_id, at_most=12) == 13  # one past the limit is enough to know
+    assert export_rows(competition_id, at_most=4) == 5  # already the six participants are too many
+    assert export_rows(competition_id, ResultFilter(passed=True, group="public"), at_most=100) == 3 + 4  # 孙三, 周五 (2), 赵一
