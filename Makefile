@@ -65,7 +65,7 @@ bench-profile-readers: $(VENV)/.bench
 	QUIZAPP_DATABASE_URL=sqlite:///$(CURDIR)/bench/out/bench.sqlite3 $(BIN)/python bench/profile_readers.py
 
 lint: install
-	$(BIN)/ruff check quizapp tests migrations wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check quizapp tests migrations bench wsgi.py gunicorn.conf.py
 
 test: lint
 	env -u QUIZAPP_TEST_DATABASE_URL $(BIN)/pytest
