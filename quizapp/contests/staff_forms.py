@@ -39,27 +39,12 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 SPARE_RULE_ROWS = 2
 _UID_SPLIT = re.compile(r"[\s,，、;；]+")
 
-_MESSAGES = {
-    "Not a valid integer value.": "请填写整数",
-    "Not a valid float value.": "请填写数字",
-    "Not a valid datetime value.": "请按“年-月-日 时:分”填写时间",
-    "Not a valid choice.": "请从列表中选择",
-}
-
-
-class _ChineseTranslations:
-    """WTForms' own conversion messages, in Chinese."""
-
-    def gettext(self, string: str) -> str:
-        return _MESSAGES.get(string, string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)
-
-
-class _ChineseMeta:
-    def get_translations(self, form):
-        return _ChineseTranslations()
+#: Conversion errors of the number and time fields, plainer than the WTForms catalogue's
+#: (不是有效的浮点数 / 日期与时间值): they say what to type. Other WTForms messages come from
+#: its Chinese catalogue, set app-wide (``FlaskForm.Meta.locales`` in ``create_app``).
+NOT_AN_INTEGER = "请填写整数"
+NOT_A_NUMBER = "请填写数字"
+NOT_A_TIME = "请按“年-月-日 时:分”填写时间"
 
 
 def _difficulty(form, field) -> None:
@@ -72,13 +57,13 @@ def _difficulty(form, field) -> None:
 class RuleForm(Form):
     """One draw rule row: category prefix, type, difficulty levels and how many questions."""
 
-    class Meta(_ChineseMeta):  # noqa: D106 - WTForms' per-form options
-        pass
+    class Meta:  # noqa: D106 - WTForms' per-form options: a plain Form (inside FormField) is not a FlaskForm
+        locales = ("zh",)
 
     category = StringField("分类（前缀）", validators=[Optional(), Length(max=200, message="分类不超过 200 个字")])
     type = SelectField("题型", choices=[SelectChoice("", "任意题型")] + [SelectChoice(kind, TYPE_LABELS[kind]) for kind in QUESTION_TYPES])
     difficulty = StringField("难度", validators=[Optional(), Length(max=20), _difficulty])
-    count = IntegerField("题数", validators=[Optional()])
+    count = IntegerField("题数", validators=[Optional()], invalid_value_message=NOT_AN_INTEGER)
 
     @property
     def is_blank(self) -> bool:
@@ -102,9 +87,6 @@ class RuleForm(Form):
 
 class PaperRuleForm(FlaskForm):
     """The paper rule editor: draw rules or a fixed list of question ids."""
-
-    class Meta(_ChineseMeta):  # noqa: D106 - WTForms' per-form options
-        pass
 
     paper_mode = RadioField("组卷方式", choices=[SelectChoice("rules", "按规则随机抽题"), SelectChoice("fixed", "固定试卷")],
                             default="rules")  # fmt: skip
@@ -147,12 +129,12 @@ class PaperRuleForm(FlaskForm):
 class RuleCountQuery(PaperRuleForm):
     """The live count's query string (GET, changes nothing: no CSRF token)."""
 
-    class Meta(_ChineseMeta):  # noqa: D106 - WTForms' per-form options
+    class Meta:  # noqa: D106 - WTForms' per-form options
         csrf = False
 
 
 def _points_field(kind: str) -> FloatField:
-    return FloatField(f"{TYPE_LABELS[kind]}每题分值", validators=[Optional()])
+    return FloatField(f"{TYPE_LABELS[kind]}每题分值", validators=[Optional()], invalid_value_message=NOT_A_NUMBER)
 
 
 class CompetitionForm(PaperRuleForm):
@@ -161,14 +143,19 @@ class CompetitionForm(PaperRuleForm):
     title = StringField("标题", validators=[InputRequired("请填写标题"), Length(max=200, message="标题不超过 200 个字")])
     slug = StringField("网址标识", validators=[InputRequired("请填写网址标识"), Length(max=80, message="网址标识不超过 80 个字符")])
     description = TextAreaField("竞赛说明", validators=[Optional()])
-    starts_at = DateTimeLocalField("开始时间（北京时间）", format=LOCAL_FORMAT, validators=[InputRequired("请填写开始时间")])
-    ends_at = DateTimeLocalField("结束时间（北京时间，可不填）", format=LOCAL_FORMAT, validators=[Optional()])
+    starts_at = DateTimeLocalField("开始时间（北京时间）", format=LOCAL_FORMAT, validators=[InputRequired("请填写开始时间")],
+                                  invalid_value_message=NOT_A_TIME)
+    ends_at = DateTimeLocalField("结束时间（北京时间，可不填）", format=LOCAL_FORMAT, validators=[Optional()],
+                                invalid_value_message=NOT_A_TIME)
     audience = RadioField("参赛对象", choices=[SelectChoice(key, label) for key, label in AUDIENCES.items()], default="all")
     organizations = TextAreaField("单位列表（每行一个）", validators=[Optional()])
     allow_other_organization = BooleanField("允许选择“其他”并自填单位名称", default=True)
-    time_limit_min = IntegerField("答题限时（分钟）", validators=[InputRequired("请填写答题限时")], default=15)
-    attempts_allowed = IntegerField("每人参赛次数", validators=[InputRequired("请填写参赛次数")], default=1)
-    pass_mark = FloatField("及格分数", validators=[InputRequired("请填写及格分数")], default=60)
+    time_limit_min = IntegerField("答题限时（分钟）", validators=[InputRequired("请填写答题限时")], default=15,
+                                  invalid_value_message=NOT_AN_INTEGER)
+    attempts_allowed = IntegerField("每人参赛次数", validators=[InputRequired("请填写参赛次数")], default=1,
+                                    invalid_value_message=NOT_AN_INTEGER)
+    pass_mark = FloatField("及格分数", validators=[InputRequired("请填写及格分数")], default=60,
+                           invalid_value_message=NOT_A_NUMBER)
     partial_credit_multiple = BooleanField("多选题少选得一半分（错选不得分）")
     shuffle_questions = BooleanField("打乱题目顺序", default=True)
     shuffle_options = BooleanField("打乱选项顺序", default=True)
@@ -177,9 +164,10 @@ class CompetitionForm(PaperRuleForm):
     points_true_false = _points_field("true_false")
     points_fill_blank = _points_field("fill_blank")
     prize_description = TextAreaField("奖品说明（有奖问答，不填表示无奖品）", validators=[Optional()])
-    prize_threshold = FloatField("抽奖资格分数（不填则按及格分数）", validators=[Optional()])
-    prize_winners = IntegerField("计划中奖人数", validators=[Optional()])
-    retention_days = IntegerField("个人信息保存期限（竞赛结束后天数）", validators=[Optional()], default=180)
+    prize_threshold = FloatField("抽奖资格分数（不填则按及格分数）", validators=[Optional()], invalid_value_message=NOT_A_NUMBER)
+    prize_winners = IntegerField("计划中奖人数", validators=[Optional()], invalid_value_message=NOT_AN_INTEGER)
+    retention_days = IntegerField("个人信息保存期限（竞赛结束后天数）", validators=[Optional()], default=180,
+                                  invalid_value_message=NOT_AN_INTEGER)
     version = HiddenField()
     recount = SubmitField("重新计算")
     submit = SubmitField("保存")
@@ -257,9 +245,6 @@ def _local_naive(moment):
 
 class DuplicateForm(FlaskForm):
     """The new slug and title of a copy."""
-
-    class Meta(_ChineseMeta):  # noqa: D106 - WTForms' per-form options
-        pass
 
     title = StringField("新竞赛标题", validators=[InputRequired("请填写标题"), Length(max=200, message="标题不超过 200 个字")])
     slug = StringField("新网址标识", validators=[InputRequired("请填写网址标识"), Length(max=80, message="网址标识不超过 80 个字符")])

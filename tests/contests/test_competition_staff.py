@@ -174,6 +174,12 @@ def test_create_from_the_form_stores_utc_seconds_and_units(client, editor, known
         ({"time_limit_min": "十"}, "请填写整数"),
         ({"time_limit_min": "0"}, "答题限时须在 1 到 600 分钟之间"),
         ({"pass_mark": "abc"}, "请填写数字"),
+        ({"prize_winners": "五"}, "请填写整数"),
+        ({"points_true_false": "二十"}, "请填写数字"),
+        ({"rules-0-count": "两"}, "请填写整数"),
+        # WTForms' own messages come from its Chinese catalogue (no English in these forms).
+        ({"rules-1-difficulty": "1,2,3,4,5,1,2,3,4,5,1"}, "字段长度不能超过 20 个字符。"),
+        ({"audience": "everyone"}, "不是有效的选择。"),
         ({"retention_days": ""}, "请填写个人信息保存期限"),
         ({"rules-1-difficulty": "7"}, "难度请填写 1–5 的数字"),
         ({"rules-0-count": "4"}, "第 1 条规则（安全生产法 · 单选题 · 任意难度）需要 4 道题，题库中只有 3 道符合"),
