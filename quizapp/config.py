@@ -28,7 +28,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 7 * 24 * 3600
     STAFF_IDLE_TIMEOUT_S = 30 * 60  # a staff session ends after 30 idle minutes
-    STAFF_LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"  # failed logins per account
+    STAFF_LOGIN_LIMIT_ACCOUNT_ADDRESS = "5 per 15 minutes"  # failed logins per account from one address
+    STAFF_LOGIN_LIMIT_ACCOUNT = "100 per hour"  # failed logins per account from all addresses together
     STAFF_LOGIN_LIMIT_ADDRESS = "20 per 15 minutes"  # failed logins per address
     JSON_AS_ASCII = False
     RATELIMIT_HEADERS_ENABLED = True

@@ -21,15 +21,30 @@ def _login_failed(response) -> bool:
     return bool(g.get("login_failed"))
 
 
+def _username() -> str:
+    return services.normalise_username(request.form.get("username", ""))[:40]
+
+
 def _account_key() -> str:
-    return "staff-login:" + services.normalise_username(request.form.get("username", ""))[:40]
+    return "staff-login:" + _username()
+
+
+def _account_address_key() -> str:
+    return f"staff-login-account-address:{_username()}:{request.remote_addr or 'unknown'}"
 
 
 def _address_key() -> str:
     return "staff-login-address:" + (request.remote_addr or "unknown")
 
 
+# Three limits on failed logins (NIST SP 800-63B §5.2.2 "rate limiting"; OWASP Authentication
+# Cheat Sheet on lockout abuse): one account from one address (5 per 15 minutes) stops guessing
+# without letting anybody who knows a username lock its owner out from everywhere; one address
+# (20 per 15 minutes) stops spraying many usernames; one account from all addresses together
+# (100 per hour, NIST's ceiling of 100 consecutive failures) caps distributed guessing.
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["STAFF_LOGIN_LIMIT_ACCOUNT_ADDRESS"], key_func=_account_address_key, methods=["POST"],
+               deduct_when=_login_failed, error_message=LOCKED_MESSAGE)  # fmt: skip
 @limiter.limit(lambda: current_app.config["STAFF_LOGIN_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"],
                deduct_when=_login_failed, error_message=LOCKED_MESSAGE)  # fmt: skip
 @limiter.limit(lambda: current_app.config["STAFF_LOGIN_LIMIT_ADDRESS"], key_func=_address_key, methods=["POST"],

@@ -128,6 +128,26 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, make
     assert "15 分钟" in locked.get_data(as_text=True)
 
 
+def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(client, make_staff):
+    make_staff("editor", username="ed")
+    for _ in range(5):
+        client.post("/staff/login", data={"username": "ed", "password": "wrong-wrong-1"}, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    attacker = client.post("/staff/login", data={"username": "ed", "password": STAFF_PASSWORD}, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert attacker.status_code == 429
+    owner = client.post("/staff/login", data={"username": "ed", "password": STAFF_PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert owner.status_code == 302
+
+
+def test_failures_for_one_account_from_many_addresses_are_capped(app, client, make_staff):
+    app.config["STAFF_LOGIN_LIMIT_ACCOUNT"] = "8 per hour"  # the same rule as 100 per hour, fewer requests
+    make_staff("editor", username="ed")
+    for number in range(8):
+        address = {"REMOTE_ADDR": f"198.51.100.{number}"}
+        assert client.post("/staff/login", data={"username": "ed", "password": "wrong-wrong-1"}, environ_base=address).status_code == 200
+    fresh_address = {"REMOTE_ADDR": "192.0.2.200"}
+    assert client.post("/staff/login", data={"username": "ed", "password": STAFF_PASSWORD}, environ_base=fresh_address).status_code == 429
+
+
 def test_account_lock_is_per_account_and_successes_do_not_count(client, make_staff):
     make_staff("editor", username="ed")
     make_staff("editor", username="other")
