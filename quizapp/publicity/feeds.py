@@ -1,6 +1,6 @@
 """Atom feeds (overall and per kind), the sitemap and poster QR codes.
 
-All three list only what :func:`quizapp.publishing.visibility.visible_items` shows now,
+All three list only what :func:`quizapp.publicity.services.visible_publicity` shows now (never bank questions),
 so a scheduled item enters the feed and sitemap at its ``publish_at``.
 """
 
@@ -23,8 +23,8 @@ from quizapp.laws.searching import article_path
 from quizapp.publicity import bp
 from quizapp.publicity.kinds import KINDS, KINDS_BY_SLUG
 from quizapp.publicity.links import item_path
+from quizapp.publicity.services import all_visible, visible_publicity
 from quizapp.publishing.models import Item
-from quizapp.publishing.visibility import visible_items
 
 FEED_ENTRIES = 50
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -48,7 +48,7 @@ def build_feed(kind_name: str | None = None) -> bytes:
     feed.link(href=home, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language("zh-CN")
-    items = list(db.session.scalars(visible_items(kind_name).limit(FEED_ENTRIES)))
+    items = list(db.session.scalars(visible_publicity(kind_name).limit(FEED_ENTRIES)))
     feed.updated(max((_when(item) for item in items), default=utcnow()))
     for item in reversed(items):  # feedgen prepends: add oldest first so the newest leads
         entry = feed.add_entry()
@@ -100,7 +100,7 @@ def sitemap():
     for kind in KINDS.values():
         endpoint = ("publicity.warnings", {}) if kind.name == "warning" else ("publicity.list_page", {"slug": kind.slug})
         add(external_url_for(endpoint[0], **endpoint[1]))
-    for item in db.session.scalars(visible_items().where(Item.kind.in_(KINDS))):  # not bank questions
+    for item in all_visible():
         add(item_path(item, external=True), _when(item))
     add(external_url_for("laws.index"))
     for law, _version, _count in laws.list_laws():

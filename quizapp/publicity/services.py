@@ -129,7 +129,17 @@ def latest(kind_name: str, limit: int = 1, featured: bool = False, now: datetime
     return [(item, kind.view(item.live_revision.content)) for item in db.session.scalars(query.limit(limit).options(LIVE))]
 
 
+def visible_publicity(kind_name: str | None = None, now: datetime | None = None):
+    """Return ``select(Item)`` of the visible publicity items, of one kind or all, newest first.
+
+    Only the kinds of :data:`quizapp.publicity.kinds.KINDS`: bank questions are items too
+    (kind ``question``, on the same lifecycle) but have no public page, so no feed, sitemap
+    or listing may show them.
+    """
+    return visible_items(kind_name, now or utcnow()).where(Item.kind.in_(KINDS))
+
+
 def all_visible(now: datetime | None = None, limit: int | None = None) -> list[Item]:
     """Return every visible item of every kind, newest first (feeds and the sitemap)."""
-    query = visible_items(None, now or utcnow()).where(Item.kind.in_(KINDS))  # not bank questions
+    query = visible_publicity(None, now)
     return list(db.session.scalars(query.limit(limit) if limit else query))

@@ -70,3 +70,25 @@ def test_feed_and_sitemap_dates_are_the_items_own_dates_not_the_sync_time(client
     root = ElementTree.fromstring(client.get("/sitemap.xml").data)
     lastmod = {node.findtext(f"{SITEMAP}loc"): node.findtext(f"{SITEMAP}lastmod") for node in root.findall(f"{SITEMAP}url")}
     assert lastmod[f"http://localhost/news/{item.uid}"] == "2025-03-15"
+
+
+def test_bank_questions_stay_out_of_feeds_sitemap_and_search(client, synced):
+    """Published bank questions are items too (kind ``question``) but have no public page."""
+    from sqlalchemy import select
+
+    from quizapp.extensions import db
+    from quizapp.publishing.models import Item
+    from quizapp.publishing.visibility import is_visible
+
+    questions = db.session.scalars(select(Item).where(Item.kind == "question", is_visible())).all()
+    others = db.session.scalars(select(Item).where(Item.kind != "question", is_visible())).all()
+    assert questions and others  # the starter content has both
+    pages = {"/feed.xml": None, "/sitemap.xml": None, "/search?q=安全生产": None}
+    pages |= {f"/{slug}/feed.xml": None for slug in ("cases", "penalties", "warnings", "qa", "news")}
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = response.get_data(as_text=True)
+        assert not [item.uid for item in questions if item.uid in text], path
+    feed = ElementTree.fromstring(client.get("/feed.xml").data)
+    assert len(feed.findall(f"{ATOM}entry")) == min(len(others), 50)
