@@ -142,10 +142,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Answer errors in Chinese (JSON under ``/api/``, pages elsewhere), never a stack trace; add security headers."""
-    from quizapp.public import errors, headers
+    from quizapp.public import errors, headers, inputs
 
     errors.register(app)
     headers.register(app)
+    inputs.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -96,13 +96,15 @@ class FillBlankGrader:
     MAX_LENGTH = 200
 
     def parse(self, raw: object, option_ids: list[str], blank_count: int = 0) -> list[str]:
-        """Return one string per blank; raise for a wrong count or type."""
+        """Return one string per blank; raise for a wrong count or type, an overlong blank or a control character (Cc but whitespace)."""
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
             raise _invalid("填空题的答案应为字符串列表，每空一个")
         if len(raw) != blank_count:
             raise _invalid(f"本题共有{blank_count}个空，请逐空作答")
         if any(len(item) > self.MAX_LENGTH for item in raw):
             raise _invalid("答案过长")
+        if any(unicodedata.category(ch) == "Cc" and not ch.isspace() for item in raw for ch in item):  # PostgreSQL cannot store NUL
+            raise _invalid("答案中含有不可见的控制字符，请删除后重新填写")
         return [item.strip() for item in raw]
 
     def grade(self, key: list[list[str]], answer: list[str] | None, points: float, *, partial: bool = False) -> Grade:

@@ -33,6 +33,7 @@ from quizapp.contests.models import AUDIENCES, OTHER_ORGANIZATION, Attempt, Comp
 from quizapp.contests.paper_check import PaperCheck, check_paper_rule
 from quizapp.contests.services import FORBIDDEN_TEXT, ORGANIZATION_MAX, get_competition
 from quizapp.core.errors import Conflict, ValidationFailed
+from quizapp.core.text import has_hidden_characters
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog
@@ -182,6 +183,8 @@ def _organization_error(organizations: list[str], allow_other: bool) -> str:
             return "“其他”不必写入列表：请勾选“允许选择其他单位”"
         if len(name) > ORGANIZATION_MAX:
             return f"单位名称不超过 {ORGANIZATION_MAX} 个字：{name[:20]}…"
+        if has_hidden_characters(name):
+            return f"单位名称中含有不可见或控制字符：{name[:20]}"
         if FORBIDDEN_TEXT.search(name):
             return f"单位名称中不能含有 < > & 引号 斜杠等符号：{name}"
     return ""

@@ -107,10 +107,10 @@ def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, 
     name = normalise_text(entrant.name)
     if not name or len(name) > NAME_MAX:
         errors["name"] = f"请填写姓名（不超过{NAME_MAX}个字）"
+    elif has_hidden_characters(name):  # before the symbol check, which also matches control characters
+        errors["name"] = "姓名中含有不可见或控制字符，请重新输入"
     elif FORBIDDEN_TEXT.search(name):
         errors["name"] = "姓名中不能含有 < > & 引号 斜杠等符号"
-    elif has_hidden_characters(name):
-        errors["name"] = "姓名中含有不可见或控制字符，请重新输入"
     try:
         phone = normalize_phone(entrant.phone)
     except ValidationFailed as exc:
@@ -121,10 +121,10 @@ def _validate_entrant(competition: Competition, entrant: Entrant) -> tuple[str, 
         organization = normalise_text(entrant.other_organization)
         if not organization or len(organization) > ORGANIZATION_MAX:
             errors["other_organization"] = f"请填写您的单位名称（不超过{ORGANIZATION_MAX}个字）"
-        elif FORBIDDEN_TEXT.search(organization):
-            errors["other_organization"] = "单位名称中不能含有 < > & 引号 斜杠等符号"
         elif has_hidden_characters(organization):
             errors["other_organization"] = "单位名称中含有不可见或控制字符，请重新输入"
+        elif FORBIDDEN_TEXT.search(organization):
+            errors["other_organization"] = "单位名称中不能含有 < > & 引号 斜杠等符号"
     elif organization not in competition.organizations:
         errors["organization"] = "请从列表中选择您的单位"
     if entrant.group not in GROUPS:
