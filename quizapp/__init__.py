@@ -85,6 +85,7 @@ def _import_models() -> None:
     import quizapp.bank.lifecycle  # noqa: F401  (registers the question live hook)
     import quizapp.bank.models  # noqa: F401
     import quizapp.contests.models  # noqa: F401
+    import quizapp.contests.paper_guard  # noqa: F401  (registers the question retire guard)
     import quizapp.laws.models  # noqa: F401
     import quizapp.practice.models  # noqa: F401
     import quizapp.publishing.models  # noqa: F401

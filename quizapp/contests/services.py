@@ -27,7 +27,7 @@ from quizapp.bank.grading import grader_for
 from quizapp.bank.models import QuestionVersion
 from quizapp.bank.services import drawable_pool
 from quizapp.contests.models import GROUPS, OTHER_ORGANIZATION, Attempt, Competition, PaperItem, Participant
-from quizapp.contests.paper import build_paper
+from quizapp.contests.paper import PaperRuleError, build_paper
 from quizapp.core.errors import Conflict, DomainError, NotFound, Unauthorized, ValidationFailed
 from quizapp.core.text import FORBIDDEN_TEXT, has_hidden_characters, normalise_text
 from quizapp.core.timeutil import format_local, utcnow
@@ -38,6 +38,8 @@ NAME_MAX = 20
 ORGANIZATION_MAX = 60
 
 
+#: What a citizen reads when the competition's paper cannot be built (the detail is for staff only).
+PAPER_UNAVAILABLE = "本竞赛暂时无法开始答题，请稍后再试或联系主办单位"
 OPEN_ELSEWHERE = "该手机号已有一场未完成的答题，请在开始答题的设备（浏览器）上继续作答"
 
 
@@ -181,7 +183,8 @@ def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = 
         CompetitionNotOpen: outside the window (403).
         ValidationFailed: bad name, phone, 单位, group or missing consent (422, per field).
         Conflict: an attempt is open (on this or another device) or the attempts allowed are used (409).
-        PaperRuleError: the bank cannot satisfy the paper rule (409).
+        PaperRuleError: the bank cannot satisfy the paper rule (409, with :data:`PAPER_UNAVAILABLE`;
+            nothing is saved, the rule's detail goes to the log).
 
     """
     now = now or utcnow()
@@ -190,17 +193,30 @@ def start_attempt(competition_id: int, entrant: Entrant, now: datetime | None = 
         message = "竞赛尚未开始" if competition.status_at(now) == "upcoming" else "竞赛已结束"
         raise CompetitionNotOpen(message)
     name, phone, organization = _validate_entrant(competition, entrant)
-    participant = _find_or_create_participant(competition, name, phone, organization, entrant.group, now)
-    db.session.flush()
-    _close_expired_attempts_of(participant, now)
-    _check_may_start(competition, participant)
-    token = secrets.token_urlsafe(32)
-    attempt = _new_attempt(competition, participant, token, now)
     try:
+        # The paper is drawn before anything is written: on SQLite, pysqlite commits the
+        # participant's SAVEPOINT by itself, so a rollback after it could not undo the row.
+        seed, planned = _draw_paper(competition, now)
+        participant = _find_or_create_participant(competition, name, phone, organization, entrant.group, now)
+        db.session.flush()
+        _close_expired_attempts_of(participant, now)
+        _check_may_start(competition, participant)
+        token = secrets.token_urlsafe(32)
+        attempt = _new_attempt(competition, participant, token, now, seed, planned)
         db.session.commit()
     except IntegrityError:  # a concurrent start won the one-open-attempt index
         db.session.rollback()
         raise Conflict(OPEN_ELSEWHERE, code="attempt_open_elsewhere") from None
+    except PaperRuleError as exc:
+        # One transaction: a start that cannot build its paper leaves no participant behind
+        # (they would count in statistics and the year's 参与人次). Citizens get a plain message;
+        # staff see the rule's problem on the competition's workspace page.
+        db.session.rollback()
+        current_app.logger.warning("competition %s: paper cannot be built: %s", competition_id, exc.message)
+        raise PaperRuleError(PAPER_UNAVAILABLE) from None
+    except Exception:
+        db.session.rollback()
+        raise
     _load_versions(attempt)  # the caller shows the paper: one query, not one per question
     return attempt, token
 
@@ -227,8 +243,8 @@ def _check_may_start(competition: Competition, participant: Participant) -> None
         raise Conflict(f"每人最多可参加{participant.attempts_allowed}次，您的次数已用完", code="attempts_used_up")
 
 
-def _new_attempt(competition: Competition, participant: Participant, token: str, now: datetime) -> Attempt:
-    """Create the attempt with its paper drawn from the current bank."""
+def _draw_paper(competition: Competition, now: datetime) -> tuple[str, list]:
+    """Draw a paper from the bank live at *now*; return its seed and planned items. Raises PaperRuleError."""
     seed = secrets.token_hex(8)
     planned = build_paper(
         competition.paper_rule,
@@ -238,6 +254,11 @@ def _new_attempt(competition: Competition, participant: Participant, token: str,
         shuffle_options=competition.shuffle_options,
         default_points=competition.default_points or {},
     )
+    return seed, planned
+
+
+def _new_attempt(competition: Competition, participant: Participant, token: str, now: datetime, seed: str, planned: list) -> Attempt:
+    """Create the attempt with the paper drawn by :func:`_draw_paper`."""
     deadline = now + timedelta(seconds=competition.time_limit_s)
     if competition.ends_at is not None:
         deadline = min(deadline, competition.ends_at)

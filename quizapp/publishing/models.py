@@ -38,6 +38,17 @@ def register_live_hook(kind: str, hook) -> None:
     LIVE_HOOKS[kind] = hook
 
 
+#: Per-kind guards run before an item leaves the site through the workflow (archive, withdraw):
+#: ``guard(item, action, now)`` raises :class:`~quizapp.core.errors.Conflict` to refuse, e.g. a
+#: question that a live competition's paper still needs (:mod:`quizapp.contests.paper_guard`).
+RETIRE_GUARDS: dict = {}
+
+
+def register_retire_guard(kind: str, guard) -> None:
+    """Run ``guard(item, action, now)`` before an item of *kind* is archived or withdrawn; it raises to refuse."""
+    RETIRE_GUARDS[kind] = guard
+
+
 class InvalidTransition(Conflict):
     """A state change that the lifecycle does not allow (409 ``invalid_transition``)."""
 

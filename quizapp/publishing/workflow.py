@@ -29,7 +29,7 @@ from quizapp.core.errors import Conflict, DomainError, NotFound, ValidationFaile
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.publishing.editors import notify_live
-from quizapp.publishing.models import STATE_LABELS, Item, Revision
+from quizapp.publishing.models import RETIRE_GUARDS, STATE_LABELS, Item, Revision
 from quizapp.publishing.services import add_revision, content_hash, create_item, record_audit
 
 
@@ -339,6 +339,7 @@ def withdraw(item_id: int, actor: str, *, others: bool = False, now: datetime | 
             actor, "withdraw", item=item, from_state="published", to_state="published", detail=f"撤回修改：第 {revision.number} 版", now=now
         )
     else:
+        _check_retire(item, "withdraw", now)
         item.withdraw(actor, now)
     item.pending_revision, item.pending_publish_at = None, None
     db.session.commit()
@@ -347,12 +348,27 @@ def withdraw(item_id: int, actor: str, *, others: bool = False, now: datetime | 
 
 @_transaction
 def archive(item_id: int, actor: str, now: datetime | None = None) -> Item:
-    """Take a published or scheduled item off the site (archived); a waiting revision is dropped from review; commit."""
+    """Take a published or scheduled item off the site (archived); a waiting revision is dropped from review; commit.
+
+    Raises:
+        InvalidTransition: the item is neither published nor scheduled.
+        Conflict: the kind's retire guard refuses (a question a live competition's paper needs, 409).
+
+    """
+    now = now or utcnow()
     item = get_item(item_id)
-    item.archive(actor, now or utcnow())
+    _check_retire(item, "archive", now)
+    item.archive(actor, now)
     item.pending_revision, item.pending_publish_at = None, None
     db.session.commit()
     return item
+
+
+def _check_retire(item: Item, action: str, now: datetime) -> None:
+    """Run the retire guard of the item's kind, if any (it raises Conflict to refuse)."""
+    guard = RETIRE_GUARDS.get(item.kind)
+    if guard is not None:
+        guard(item, action, now)
 
 
 @_transaction
