@@ -33,7 +33,7 @@ from quizapp.contests.models import AUDIENCES, OTHER_ORGANIZATION, Attempt, Comp
 from quizapp.contests.paper_check import PaperCheck, check_paper_rule
 from quizapp.contests.services import FORBIDDEN_TEXT, ORGANIZATION_MAX, get_competition
 from quizapp.core.errors import Conflict, ValidationFailed
-from quizapp.core.text import has_hidden_characters
+from quizapp.core.text import has_hidden_characters, normalise_newlines
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog
@@ -113,7 +113,7 @@ def check_rule(paper_rule: dict) -> PaperCheck:
 
 
 def validate_settings(settings: CompetitionSettings, competition_id: int | None = None) -> CompetitionSettings:
-    """Return *settings* cleaned (trimmed text, deduplicated 单位) or raise with every problem.
+    """Return *settings* cleaned (trimmed text with LF line ends, deduplicated 单位) or raise with every problem.
 
     Raises:
         ValidationFailed: ``fields`` maps each bad setting (``title``, ``slug``, ``ends_at``,
@@ -131,7 +131,9 @@ def validate_settings(settings: CompetitionSettings, competition_id: int | None 
         owner = db.session.scalar(select(Competition).where(Competition.slug == slug, Competition.id != (competition_id or 0)))
         if owner is not None:
             errors["slug"] = f"网址标识 {slug} 已被「{owner.title}」使用"
-    if len(settings.description) > DESCRIPTION_MAX:
+    description = normalise_newlines(settings.description).strip()
+    prize_description = normalise_newlines(settings.prize_description).strip()
+    if len(description) > DESCRIPTION_MAX:
         errors["description"] = f"竞赛说明不超过 {DESCRIPTION_MAX} 个字"
     if settings.ends_at is not None and settings.ends_at <= settings.starts_at:
         errors["ends_at"] = "结束时间须晚于开始时间"
@@ -152,7 +154,7 @@ def validate_settings(settings: CompetitionSettings, competition_id: int | None 
     for kind, points in settings.default_points.items():
         if kind not in QUESTION_TYPES or not _finite_between(points, 0.5, POINTS_MAX):
             errors[f"points_{kind}"] = f"每题分值须在 0.5 到 {POINTS_MAX} 之间"
-    if len(settings.prize_description) > PRIZE_DESCRIPTION_MAX:
+    if len(prize_description) > PRIZE_DESCRIPTION_MAX:
         errors["prize_description"] = f"奖品说明不超过 {PRIZE_DESCRIPTION_MAX} 个字"
     if settings.prize_threshold is not None and not _finite_between(settings.prize_threshold, 0, SCORE_MAX):
         errors["prize_threshold"] = f"抽奖资格分数须在 0 到 {SCORE_MAX} 之间"
@@ -169,9 +171,9 @@ def validate_settings(settings: CompetitionSettings, competition_id: int | None 
         settings,
         title=title,
         slug=slug,
-        description=settings.description.strip(),
+        description=description,
         organizations=organizations,
-        prize_description=settings.prize_description.strip(),
+        prize_description=prize_description,
     )
 
 

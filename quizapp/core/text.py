@@ -21,6 +21,15 @@ def normalise_text(text: str | None) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
+def normalise_newlines(text: str | None) -> str:
+    """Return *text* with CRLF and lone CR turned into LF ("" for None).
+
+    Browsers post a textarea's line breaks as CRLF (HTML, "textarea wrapping transformation");
+    stored text uses LF, so an unchanged text compares equal and a blank line splits paragraphs.
+    """
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def has_hidden_characters(text: str) -> bool:
     """Return whether *text* has an invisible or direction-changing character, or nothing visible.
 

@@ -383,3 +383,20 @@ def test_the_competition_page_lists_its_audit_trail_in_chinese(client, make_staf
     assert f"赵审核（{reviewer.username}） · 提前开始竞赛 · 开始时间由" in trail
     assert " · 新建竞赛 · 新建竞赛「安全生产月知识竞赛」（aqy-2026）" in trail
     assert trail.index("提前开始竞赛") < trail.index("新建竞赛")  # newest first
+
+
+def test_the_browsers_crlf_leaves_the_description_unchanged_and_in_paragraphs(client, editor, upcoming):
+    """Found by review: browsers send textareas with CRLF; the description counted as changed and lost its paragraphs."""
+    two_paragraphs = admin.replace_settings(admin.CompetitionSettings.of(upcoming), description="第一段。\n\n第二段。")
+    admin.update_competition(upcoming.id, two_paragraphs, "staff:1")
+    sent = browser_form(client.get(f"{BASE}/{upcoming.id}/edit").get_data(as_text=True))
+    assert sent["description"] == "第一段。\n\n第二段。"
+    sent["description"] = sent["description"].replace("\n", "\r\n")  # what a browser posts (HTML: textarea newlines are CRLF)
+    sent["title"], sent["submit"] = "安全生产月知识竞赛（更新）", "1"
+    before = len(audit("competition_update"))
+    client.post(f"{BASE}/{upcoming.id}/edit", data=sent)
+    rows = audit("competition_update")
+    assert len(rows) == before + 1 and rows[-1].detail == "修改：title"
+    assert db.session.get(Competition, upcoming.id).description == "第一段。\n\n第二段。"
+    page = client.get(f"/competitions/{upcoming.id}").get_data(as_text=True)
+    assert "<p>第一段。</p>" in page and "<p>第二段。</p>" in page and "\r" not in page
