@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from quizapp.core.errors import NotFound
+from quizapp.core.routing import MAX_ID
 from quizapp.core.timeutil import utcnow
 from quizapp.extensions import db
 from quizapp.laws.models import Law, LawArticle, LawDivision, LawVersion, article_search_text
@@ -209,9 +210,12 @@ def get_version(slug: str, number: int | None = None) -> LawVersion:
     """Return version *number* of the law *slug*, or the one in force when *number* is None.
 
     Raises:
-        NotFound: for an unknown slug or version.
+        NotFound: for an unknown slug or version (also a number past 2³¹−1, which no version
+            has and which SQLite or PostgreSQL would refuse to compare: OverflowError, NumericValueOutOfRange).
 
     """
+    if number is not None and not 1 <= number <= MAX_ID:
+        raise NotFound("未找到该法律法规")
     query = select(LawVersion).join(Law).where(Law.slug == slug)
     query = query.where(LawVersion.number == number) if number is not None else query.where(LawVersion.is_superseded.is_(False))
     version = db.session.scalar(query)

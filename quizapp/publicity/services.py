@@ -7,7 +7,7 @@ item appears at its ``publish_at`` and an expired one disappears, whatever the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import MAXYEAR, MINYEAR, date, datetime
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import selectinload
@@ -55,10 +55,13 @@ def list_items(kind: Kind, page: int = 1, filters: Filters | None = None, now: d
     """Return page *page* (1-based; below 1 is the first) of the visible items of *kind* at *now* (UTC), filtered.
 
     Raises:
-        NotFound: for a page past the last (checked before the query, so no huge offset reaches SQL).
+        NotFound: for a page past the last (checked before the query, so no huge offset reaches SQL),
+            or a year filter outside 1 … 9999 (no date has it).
 
     """
     filters = filters or Filters()
+    if filters.year and not MINYEAR <= filters.year <= MAXYEAR:
+        raise NotFound("没有这一年的内容。")
     query = visible_items(kind.name, now)
     if filters.year:
         query = query.where(Item.dated >= date(filters.year, 1, 1), Item.dated <= date(filters.year, 12, 31))

@@ -102,3 +102,11 @@ def test_print_css_hides_the_site_nav_and_the_print_controls():
     css = (ROOT / "quizapp" / "static" / "site.css").read_text(encoding="utf-8")
     print_rules = css.split("@media print", 1)[1].split("}", 1)[0]
     assert ".site-nav" in print_rules and ".print-controls" in print_rules
+
+
+def test_a_version_number_past_any_integer_column_is_a_404_not_an_overflow(client, library):
+    """Found by review: ``?version=`` beyond 2⁶³ was OverflowError (SQLite) / NumericValueOutOfRange (PostgreSQL)."""
+    for version in ("2147483648", "9223372036854775808", "99999999999999999999", "0", "-1"):
+        for path in (f"/laws/{SAFETY_LAW}", f"/laws/{SAFETY_LAW}/1", f"/laws/{SAFETY_LAW}/chapters/1", f"/laws/{SAFETY_LAW}/print"):
+            assert client.get(f"{path}?version={version}").status_code == 404, (path, version)
+    assert client.get(f"/laws/{SAFETY_LAW}/1?version=1").status_code == 200

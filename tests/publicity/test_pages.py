@@ -102,3 +102,10 @@ def test_a_case_page_shows_every_field_and_a_qr_code(client, loaded):
 
 def test_an_unknown_item_is_a_404(client, loaded):
     assert client.get("/cases/no-such-case").status_code == 404
+
+
+@pytest.mark.parametrize("year", ["10000", "2147483648", "99999999999999999999", "-5"])
+def test_a_year_no_date_can_have_is_a_404_not_a_crash(client, loaded, year):
+    """Found by review: ``?year=`` past 9999 built an impossible date (500)."""
+    for slug in ("cases", "penalties", "qa", "news", "warnings"):
+        assert client.get(f"/{slug}?year={year}").status_code == 404, slug
