@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.contests.models import GROUPS, OTHER_ORGANIZATION, Competition
 from quizapp.contests.services import Entrant
+from quizapp.core.errors import ValidationFailed
 
 
 class StartForm(FlaskForm):
@@ -59,22 +60,50 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class OneValueRadioField(RadioField):
+    """Radio buttons that notice a request sending two different values.
+
+    A browser sends one value per radio group; WTForms would keep the first of a crafted
+    ``choice=A&choice=B`` and grade it. Here :attr:`is_ambiguous` is set instead (data None),
+    and :meth:`AnswerForm.raw_answer` refuses the answer.
+    """
+
+    is_ambiguous = False
+
+    def process_formdata(self, valuelist):
+        """Take the one submitted value; flag two or more different values."""
+        if len(set(valuelist)) > 1:
+            self.is_ambiguous, self.data = True, None
+            return
+        super().process_formdata(valuelist)
+
+
 class AnswerForm(FlaskForm):
     """One question's answer; fields are set per type by :func:`answer_form`."""
 
     action = StringField()
-    choice = RadioField(validate_choice=False)
+    choice = OneValueRadioField(validate_choice=False)
     choices = MultiCheckboxField(validate_choice=False)
-    truth = RadioField(choices=[SelectChoice("true", "正确"), SelectChoice("false", "错误")], validate_choice=False)
+    truth = OneValueRadioField(choices=[SelectChoice("true", "正确"), SelectChoice("false", "错误")], validate_choice=False)
     blanks = FieldList(StringField(validators=[Length(max=200)]), min_entries=0)
 
     def raw_answer(self, question_type: str) -> object:
-        """Return the answer in the API shape of *question_type*, or None when left empty."""
+        """Return the answer in the API shape of *question_type*, or None when left empty.
+
+        Raises:
+            ValidationFailed: two different values for a single-choice or true/false question
+                (``invalid_answer``, 422), as the API refuses a list for them.
+
+        """
         if question_type == "single_choice":
+            if self.choice.is_ambiguous:
+                raise ValidationFailed("单选题只能选择一个选项", code="invalid_answer")
             return self.choice.data or None
         if question_type == "multiple_choice":
             return list(self.choices.data or []) or None
         if question_type == "true_false":
+            if self.truth.is_ambiguous:
+                raise ValidationFailed("判断题只能选择“正确”或“错误”其中之一", code="invalid_answer")
             return {"true": True, "false": False}.get(self.truth.data or "")
         values = [entry.data or "" for entry in self.blanks.entries]
         return values if any(value.strip() for value in values) else None

@@ -280,3 +280,16 @@ def test_the_competition_dates_each_stay_on_one_line_on_a_phone(client, competit
 
     assert html.count('<span class="date">') == (2 if competition.ends_at else 1)
     assert ".date { white-space: nowrap; }" in css
+
+
+def test_two_values_for_a_single_choice_question_are_refused_not_graded(client, competition):
+    attempt_id = start_in_browser(client, competition)
+    item = next(item for item in items_of(attempt_id) if item.version.type == "single_choice")
+    data = {"choice": item.option_order[:2], "action": "next"}
+
+    page = client.post(f"/attempts/{attempt_id}/q/{item.position}", data=data, follow_redirects=True)
+    autosave = client.post(f"/attempts/{attempt_id}/q/{item.position}", data=data, headers={"Accept": "application/json"})
+
+    assert "单选题只能选择一个选项" in page.get_data(as_text=True)
+    assert autosave.status_code == 422 and autosave.get_json()["error"]["code"] == "invalid_answer"
+    assert items_of(attempt_id)[item.position - 1].answer is None

@@ -153,3 +153,27 @@ def test_the_daily_partial_shows_todays_question_without_the_key_and_takes_answe
     assert str(escape(today.explanation)) not in html
     feedback = client.post("/practice/daily", data=_fields(today, right=True), follow_redirects=True).get_data(as_text=True)
     assert "回答正确" in feedback
+
+
+def _two_values(version) -> dict:
+    """Return a crafted form sending two different answers to a one-answer question."""
+    if version.type == "single_choice":
+        return {"version": str(version.id), "choice": [option["id"] for option in version.options[:2]]}
+    return {"version": str(version.id), "truth": ["true", "false"]}
+
+
+def test_two_answers_to_a_one_answer_question_are_refused_in_practice_and_the_daily_question(client, practice_library, monkeypatch):
+    """Found by review: ``choice=X&choice=Y`` to 每日一题 was graded (the first value) instead of refused."""
+    versions = _on_article_28()
+    single = next(version for version in versions if version.type == "single_choice")
+    judged = next((version for version in versions if version.type == "true_false"), None)
+    monkeypatch.setattr(services, "daily_question", lambda day: single)
+    cases = [("/practice/daily", single, "单选题只能选择一个选项"), (PRACTICE_28, single, "单选题只能选择一个选项")]
+    if judged is not None:
+        cases.append((PRACTICE_28, judged, "判断题只能选择“正确”或“错误”其中之一"))
+    for path, version, message in cases:
+        response = client.post(path, data=_two_values(version))
+        assert response.status_code == 422, path
+        assert message in response.get_data(as_text=True)
+    assert _entries() == 0  # nothing graded, nothing entered in the 错题本
+    assert client.post("/practice/daily", data=_fields(single, right=True)).status_code == 303
