@@ -39,15 +39,15 @@ DAILY_ZONE = ZoneInfo("Asia/Shanghai")
 class Feedback:
     """The result of one practice answer, shown right after it.
 
-    ``answer_text``/``key_text`` are for people (``B``, ``ACD``, ``正确``); ``articles`` pairs
-    each legal basis with the article in force (None when the library lacks it).
+    ``answer_text``/``key_text`` are for people (``B``, ``ACD``, ``正确``); ``articles`` lists
+    each cited article once with its quotes (:func:`cited_articles`).
     """
 
     is_correct: bool
     answer_text: str
     key_text: str
     explanation: str
-    articles: list[tuple[dict, LawArticle | None]]
+    articles: list[CitedArticle]
     learner_key: str
     in_mistake_book: bool
     question: dict
@@ -147,9 +147,26 @@ def questions_on(articles: list[LawArticle]) -> list[QuestionVersion]:
     return _versions_by_id([version_id for version_id in index.ids if version_id in wanted])
 
 
-def cited_articles(legal_basis: list[dict]) -> list[tuple[dict, LawArticle | None]]:
-    """Pair each basis with the article in force that it names (None when the library lacks it)."""
-    pairs = []
+@dataclass(frozen=True)
+class CitedArticle:
+    """One article a question cites, with every quote of it.
+
+    ``basis`` is the first basis naming it, ``article`` the article in force (None when the
+    library lacks it), ``quotes`` the quotes of every basis naming it, in the order cited, each once.
+    """
+
+    basis: dict
+    article: LawArticle | None
+    quotes: list[str]
+
+
+def cited_articles(legal_basis: list[dict]) -> list[CitedArticle]:
+    """Return each article cited by *legal_basis* once, in first-cited order, with all its quotes.
+
+    A question may cite one article twice with different quotes (aqsf-009: 第二十一条, the
+    opening and item 1); the feedback shows that article once, with both quotes.
+    """
+    cited: dict[tuple, CitedArticle] = {}
     for basis in legal_basis or []:
         key = article_key(basis)
         article = None
@@ -165,8 +182,12 @@ def cited_articles(legal_basis: list[dict]) -> list[tuple[dict, LawArticle | Non
                     LawArticle.suffix == key[1],
                 )
             )
-        pairs.append((basis, article))
-    return pairs
+        identity = ("article", article.id) if article is not None else ("basis", basis.get("law"), key or str(basis.get("article")))
+        entry = cited.setdefault(identity, CitedArticle(basis, article, []))
+        quote = (basis.get("quote") or "").strip()
+        if quote and quote not in entry.quotes:
+            entry.quotes.append(quote)
+    return list(cited.values())
 
 
 def get_question_version(version_id: int) -> QuestionVersion:

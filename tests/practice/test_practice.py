@@ -177,3 +177,17 @@ def test_two_answers_to_a_one_answer_question_are_refused_in_practice_and_the_da
         assert message in response.get_data(as_text=True)
     assert _entries() == 0  # nothing graded, nothing entered in the 错题本
     assert client.post("/practice/daily", data=_fields(single, right=True)).status_code == 303
+
+
+def test_an_article_cited_twice_shows_once_with_both_quotes(client, practice_library):
+    """Found by review: aqsf-009 cites 第二十一条 twice (two quotes) and the feedback showed the article twice."""
+    from quizapp.bank.models import Question
+
+    version = db.session.scalar(select(Question).where(Question.uid == "aqsf-009")).current_version
+    quotes = [basis["quote"] for basis in version.legal_basis if basis["article"] == 21]
+    assert len(quotes) == 2 and quotes[0] != quotes[1]
+    response = client.post(f"/laws/{SAFETY_LAW}/21/practice", data=_fields(version, right=False), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert page.count("法条依据：") == len({(b["law"], b["article"]) for b in version.legal_basis})
+    assert page.count(f"法条依据：<a class=\"citation\" href=\"/laws/{SAFETY_LAW}/21\">") == 1
+    assert all(page.count(f'<blockquote class="basis">{escape(quote)}</blockquote>') == 1 for quote in quotes)
