@@ -25,6 +25,7 @@ from quizapp.contests.admin import (
     attempt_count,
     cap_open_deadlines,
     check_rule,
+    flush_unique_slug,
     replace_settings,
     validate_settings,
     window_text,
@@ -32,6 +33,7 @@ from quizapp.contests.admin import (
 from quizapp.contests.models import Competition
 from quizapp.contests.services import get_competition
 from quizapp.core.errors import Conflict, ValidationFailed
+from quizapp.core.text import normalise_text
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.publishing.services import record_audit
@@ -84,10 +86,10 @@ def duplicate_competition(competition_id: int, slug: str, title: str, actor: str
     if errors:
         raise ValidationFailed("；".join(errors.values()), fields=errors)
     copied = {column.key: getattr(source, column.key) for column in Competition.__mapper__.column_attrs if column.key not in NOT_COPIED}
-    copy = Competition(**copied, slug=slug.strip(), title=title.strip(), starts_at=starts_at, ends_at=ends_at,
+    copy = Competition(**copied, slug=slug.strip(), title=normalise_text(title), starts_at=starts_at, ends_at=ends_at,
                        source_hash="", staff_edited_at=now, created_at=now, is_published=False)  # fmt: skip
     db.session.add(copy)
-    db.session.flush()
+    flush_unique_slug(copy.slug)
     record_audit(actor, "competition_duplicate", target=f"competition:{copy.id}", now=now,
                  detail=f"复制自 competition:{source.id}（{source.slug}），{window_text(starts_at, ends_at)}")  # fmt: skip
     db.session.commit()

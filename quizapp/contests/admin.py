@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from quizapp.bank.models import QUESTION_TYPES, Question
 from quizapp.bank.services import drawable_pool
@@ -33,7 +34,7 @@ from quizapp.contests.models import AUDIENCES, OTHER_ORGANIZATION, Attempt, Comp
 from quizapp.contests.paper_check import PaperCheck, check_paper_rule
 from quizapp.contests.services import FORBIDDEN_TEXT, ORGANIZATION_MAX, get_competition
 from quizapp.core.errors import Conflict, ValidationFailed
-from quizapp.core.text import has_hidden_characters, normalise_newlines
+from quizapp.core.text import has_hidden_characters, normalise_newlines, normalise_text
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog
@@ -121,16 +122,18 @@ def validate_settings(settings: CompetitionSettings, competition_id: int | None 
 
     """
     errors: dict[str, str] = {}
-    title = settings.title.strip()
+    title = normalise_text(settings.title)
     slug = settings.slug.strip()
     if not title or len(title) > TITLE_MAX:
         errors["title"] = f"请填写标题（不超过 {TITLE_MAX} 个字）"
+    elif has_hidden_characters(title):
+        errors["title"] = "标题中含有不可见或控制字符（如零宽空格），或没有可见的文字，请重新输入"
     if not UID.match(slug):
         errors["slug"] = "网址标识只能使用小写字母、数字和连字符 -，以字母或数字开头，不超过 80 个字符"
     else:
         owner = db.session.scalar(select(Competition).where(Competition.slug == slug, Competition.id != (competition_id or 0)))
         if owner is not None:
-            errors["slug"] = f"网址标识 {slug} 已被「{owner.title}」使用"
+            errors["slug"] = slug_taken_message(slug, owner)
     description = normalise_newlines(settings.description).strip()
     prize_description = normalise_newlines(settings.prize_description).strip()
     if len(description) > DESCRIPTION_MAX:
@@ -177,6 +180,33 @@ def validate_settings(settings: CompetitionSettings, competition_id: int | None 
     )
 
 
+def slug_taken_message(slug: str, owner: Competition) -> str:
+    """Return the form error for a slug another competition uses."""
+    return f"网址标识 {slug} 已被「{owner.title}」使用"
+
+
+def flush_unique_slug(slug: str) -> None:
+    """Flush, turning a lost race for *slug* (the unique index) into the form's validation error.
+
+    Two simultaneous submits both pass :func:`validate_settings`; the second insert then
+    violates ``competition.slug``'s unique index. The session is rolled back first.
+
+    Raises:
+        ValidationFailed: ``fields["slug"]`` names the competition that has the slug.
+        IntegrityError: any other constraint (re-raised after the rollback).
+
+    """
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        owner = db.session.scalar(select(Competition).where(Competition.slug == slug))
+        if owner is None:
+            raise
+        message = slug_taken_message(slug, owner)
+        raise ValidationFailed(message, fields={"slug": message}) from None
+
+
 def _organization_error(organizations: list[str], allow_other: bool) -> str:
     if not organizations and not allow_other:
         return "请至少填写一个单位，或允许参赛者选择“其他”自填单位"
@@ -213,7 +243,7 @@ def create_competition(settings: CompetitionSettings, actor: str, now: datetime 
     competition = Competition(**{name: getattr(clean, name) for name in SETTING_NAMES}, staff_edited_at=now, created_at=now,
                               is_published=False)  # fmt: skip
     db.session.add(competition)
-    db.session.flush()
+    flush_unique_slug(clean.slug)
     detail = f"新建竞赛「{clean.title}」（{clean.slug}），{window_text(clean.starts_at, clean.ends_at)}，草稿（未发布）"
     record_audit(actor, "competition_create", target=f"competition:{competition.id}", detail=detail, now=now)
     db.session.commit()
@@ -259,6 +289,8 @@ def update_competition(
     for name in changed:
         setattr(competition, name, getattr(clean, name))
     competition.staff_edited_at = now
+    if "slug" in changed:
+        flush_unique_slug(clean.slug)
     if competition.ends_at is not None:
         cap_open_deadlines(competition.id, competition.ends_at)
     detail = "修改：" + ", ".join(changed)
