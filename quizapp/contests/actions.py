@@ -99,6 +99,10 @@ def duplicate_competition(competition_id: int, slug: str, title: str, actor: str
 def open_early(competition_id: int, actor: str, now: datetime | None = None) -> Competition:
     """Open an upcoming competition now: ``starts_at`` becomes *now*; audited as ``competition_open_early``.
 
+    Allowed on a draft too (staff may set the start, then publish): it only moves the start, the
+    public still cannot see or start it until :func:`publish`; the audit detail and the page's
+    message say so.
+
     Raises:
         NotFound: unknown competition.
         Conflict: it is already open or closed (409, ``not_upcoming``).
@@ -114,8 +118,11 @@ def open_early(competition_id: int, actor: str, now: datetime | None = None) -> 
     if moved != 1:
         db.session.rollback()
         raise Conflict("竞赛已经开始或已经结束，不能提前开始", code="not_upcoming")
+    detail = f"开始时间由 {format_local(before)} 提前到 {format_local(now)}"
+    if not competition.is_published:
+        detail += "；仍是草稿（未发布），公众看不到"
     record_audit(actor, "competition_open_early", target=f"competition:{competition_id}", from_state="upcoming", to_state="open",
-                 detail=f"开始时间由 {format_local(before)} 提前到 {format_local(now)}", now=now)  # fmt: skip
+                 detail=detail, now=now)  # fmt: skip
     db.session.commit()
     db.session.refresh(competition)
     return competition

@@ -190,7 +190,14 @@ def withdraw(competition_id: int):
 @role_required(*WINDOW_ROLES)
 def open_early(competition_id: int):
     """Open an upcoming competition now (moves the start to now)."""
-    return _act(competition_id, actions.open_early, "已提前开始：竞赛现在开放答题")
+    return _act(competition_id, actions.open_early, _opened_message)
+
+
+def _opened_message(competition) -> str:
+    """Say what opening early did: a draft's start moves, but the public still cannot see it."""
+    if competition.is_published:
+        return "已提前开始：竞赛现在开放答题"
+    return "已把开始时间提前到现在；但竞赛仍是草稿（未发布），公众看不到，也不能答题，发布后即开放答题"
 
 
 @staff_bp.post("/<int:competition_id>/close-early")
@@ -200,18 +207,21 @@ def close_early(competition_id: int):
     return _act(competition_id, actions.close_early, "已提前结束：不再接受新的答题")
 
 
-def _act(competition_id: int, operation, done: str):
-    """Run one confirmed action (CSRF-checked form) and go back to the competition page with its message."""
+def _act(competition_id: int, operation, done):
+    """Run one confirmed action (CSRF-checked form) and go back to the competition page with its message.
+
+    *done* is the success message, or a function of the competition the operation returned.
+    """
     get_competition(competition_id)
     if not ConfirmForm().validate_on_submit():
         flash("页面已过期，请重试", "error")
     else:
         try:
-            operation(competition_id, current_actor())
+            competition = operation(competition_id, current_actor())
         except DomainError as exc:
             flash(exc.message, "error")
         else:
-            flash(done, "success")
+            flash(done(competition) if callable(done) else done, "success")
     return redirect(url_for("contests_staff.view", competition_id=competition_id))
 
 
@@ -221,9 +231,13 @@ def competitions_panel() -> str:
         return ""
     rows = admin.competition_rows()
     now = utcnow()
-    running = [row for row in rows if row.competition.status_at(now) == "open"]
-    coming = sorted((row for row in rows if row.competition.status_at(now) == "upcoming"), key=lambda row: row.competition.starts_at)[:3]
-    return render_template("contests/staff/_panel.html", running=running, coming=coming)
+    published = [row for row in rows if row.competition.is_published]
+    running = [row for row in published if row.competition.status_at(now) == "open"]
+    upcoming = [row for row in published if row.competition.status_at(now) == "upcoming"]
+    coming = sorted(upcoming, key=lambda row: row.competition.starts_at)[:3]
+    # Drafts are listed apart: under 进行中 they looked open to the public, which cannot see them.
+    drafts = [row for row in rows if not row.competition.is_published and row.competition.status_at(now) != "closed"]
+    return render_template("contests/staff/_panel.html", running=running, coming=coming, drafts=drafts, now=now)
 
 
 register_nav("竞赛管理", "contests_staff.index", roles=STAFF_ROLES, order=30)

@@ -236,7 +236,7 @@ def test_open_early_moves_the_start_to_now_once_and_audits(known_bank):  # noqa:
     assert (stored.starts_at, stored.status_at(NOW)) == (NOW, "open")
     [row] = audit_rows("competition_open_early")
     assert (row.target, row.from_state, row.to_state) == (f"competition:{competition.id}", "upcoming", "open")
-    assert row.detail == "开始时间由 2026-06-10 09:00 提前到 2026-06-01 09:00"
+    assert row.detail == "开始时间由 2026-06-10 09:00 提前到 2026-06-01 09:00；仍是草稿（未发布），公众看不到"  # created as a draft
     with pytest.raises(Conflict, match="已经开始或已经结束"):
         actions.open_early(competition.id, ACTOR, now=NOW + hours(1))
     assert len(audit_rows("competition_open_early")) == 1
