@@ -80,6 +80,7 @@ def audit_log():
         flt = audit.AuditFilter(form.actor.data or "", form.action.data or "", subject, form.since.data, form.until.data)
     page = request.args.get("page", 1, type=int)
     rows, page, total = audit.audit_page(flt, page, current_app.config["DISPLAY_TIMEZONE"])
+    rows = audit.present(rows, names)
     return render_template("workspace/audit.html", form=form, rows=rows, names=names, page=page, action_label=audit.action_label,
                            pages=page_count(total, audit.PER_PAGE), total=total)  # fmt: skip
 

@@ -195,7 +195,8 @@ def test_admin_creates_an_editor_in_the_browser_flow(client, make_staff, login_a
     user = services.find_user("lihua")
     assert user.roles == ["editor", "reviewer"]
     page = client.get("/staff/audit?action=user_create").get_data(as_text=True)
-    assert "boss" in page and f"user:{user.id}" in page
+    assert "boss" in page and "李华（lihua） <span class=\"muted\">（账号）</span>" in page  # the target user by name, not user:<id>
+    assert "lihua 角色 编辑、审核员" in page
 
 
 def test_admin_edits_roles_disables_and_resets_password(client, make_staff, login_as):
@@ -268,11 +269,11 @@ def test_audit_log_filters_by_actor_action_and_date(client, make_staff, login_as
     db.session.commit()
     login_as(client, admin)
     by_actor = client.get("/staff/audit?actor=system:").get_data(as_text=True)
-    assert "competition:1" in by_actor and "competition:2" not in by_actor
+    assert "竞赛 #1" in by_actor and "竞赛 #2" not in by_actor  # no such competitions: kind and number
     by_date = client.get("/staff/audit?since=2026-02-01&until=2026-03-01").get_data(as_text=True)
-    assert "competition:2" in by_date and "competition:1" not in by_date
+    assert "竞赛 #2" in by_date and "竞赛 #1" not in by_date
     by_subject = client.get("/staff/audit?subject=抽奖").get_data(as_text=True)
-    assert "competition:2" in by_subject and "competition:1" not in by_subject
+    assert "竞赛 #2" in by_subject and "竞赛 #1" not in by_subject
 
 
 def test_staff_user_table_holds_no_plain_password(app, make_staff, db):
@@ -369,9 +370,9 @@ def test_audit_subject_search_is_literal(client, make_staff, login_as, db):
     record_audit(admin.actor, "draw", target="competition:3", detail="二等奖")
     db.session.commit()
     login_as(client, admin)
-    assert "competition:3" not in client.get("/staff/audit?subject=%25").get_data(as_text=True)
-    assert "competition:2" in client.get("/staff/audit?subject=%25").get_data(as_text=True)
-    assert "competition:3" not in client.get("/staff/audit?subject=_").get_data(as_text=True)
+    assert "竞赛 #3" not in client.get("/staff/audit?subject=%25").get_data(as_text=True)  # no such competitions: kind and number
+    assert "竞赛 #2" in client.get("/staff/audit?subject=%25").get_data(as_text=True)
+    assert "竞赛 #3" not in client.get("/staff/audit?subject=_").get_data(as_text=True)
 
 
 def test_audit_actions_are_shown_in_chinese(client, make_staff, login_as):
