@@ -146,7 +146,8 @@ def _item_at(attempt, position: int):
 def answer(attempt_id: int, position: int):
     """Save the answer, then go where the button said (next, previous, a number, or the submit page).
 
-    With ``Accept: application/json`` (the autosave script) it answers JSON instead.
+    With ``Accept: application/json`` (the autosave script) it answers JSON instead:
+    ``{"saved": true, "remaining_s": <seconds left>, "answered": [<positions answered>]}``.
     """
     attempt = _load(attempt_id)
     wants_json = request.accept_mimetypes.best == "application/json"
@@ -168,8 +169,9 @@ def answer(attempt_id: int, position: int):
         if exc.code == "deadline_passed":
             return redirect(url_for("contests.result", attempt_id=attempt_id))
         return redirect(url_for("contests.question", attempt_id=attempt_id, position=position))
-    if wants_json:
-        return jsonify({"saved": True, "remaining_s": attempt.remaining_s(utcnow())})
+    if wants_json:  # the 答题卡 count follows the autosave without a reload
+        answered = [other.position for other in attempt.items if other.is_answered]
+        return jsonify({"saved": True, "remaining_s": attempt.remaining_s(utcnow()), "answered": answered})
     return redirect(_next_url(attempt, position, form.action.data or "next"))
 
 

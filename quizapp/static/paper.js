@@ -29,6 +29,16 @@
   var pending = null;
   // form.action would be the button named "action", so read the attribute.
   var target = form.getAttribute("action");
+  // The 答题卡: the count and the ticked cells follow each autosave (the server's list of
+  // answered positions, so clearing an answer unticks its cell too).
+  var count = form.querySelector(".answer-card .answered-count");
+  var showAnswered = function (positions) {
+    if (!Array.isArray(positions)) { return; }
+    if (count) { count.textContent = String(positions.length); }
+    form.querySelectorAll(".answer-card .cell[data-position]").forEach(function (cell) {
+      cell.classList.toggle("answered", positions.indexOf(Number(cell.dataset.position)) !== -1);
+    });
+  };
   var save = function () {
     var data = new FormData(form);
     data.set("action", "stay");
@@ -36,7 +46,11 @@
     fetch(target, { method: "POST", body: data, headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
       .then(function (result) {
-        if (result.ok) { status.textContent = "已自动保存"; return; }
+        if (result.ok) {
+          status.textContent = "已自动保存";
+          showAnswered(result.body.answered);
+          return;
+        }
         status.textContent = result.body.error ? result.body.error.message : "保存失败，请点击下方按钮保存";
         if (result.body.error && (result.body.error.code === "deadline_passed" || result.body.error.code === "already_submitted")) {
           window.location.reload();

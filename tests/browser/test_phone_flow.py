@@ -42,6 +42,13 @@ def test_person_completes_the_starter_competition_on_a_phone(live_server, phone_
     assert page.locator(".timer strong").inner_text().endswith("秒")
     page.screenshot(path=str(SHOTS / "03-question.png"))
 
+    # Autosave updates the 答题卡 count without a reload (found by review: it stayed at 已答 0).
+    assert "已答 0 /" in page.locator(".answer-card summary").inner_text()
+    _answer_current_question(page)
+    page.wait_for_selector(".save-status:has-text('已自动保存')")
+    assert "已答 1 /" in page.locator(".answer-card summary").inner_text()
+    assert page.locator(".answer-card .cell.current.answered").count() == 1
+
     # Autosave: an answer given and then a reload (a dropped connection) keeps the answer.
     first_option = page.locator(".option input").first
     if first_option.count():

@@ -221,7 +221,7 @@ def test_autosave_with_accept_json_answers_json_and_keeps_the_page(client, clock
     )
 
     assert response.status_code == 200
-    assert response.get_json() == {"saved": True, "remaining_s": competition.time_limit_s - 30}
+    assert response.get_json() == {"saved": True, "remaining_s": competition.time_limit_s - 30, "answered": [1]}
     assert items_of(attempt_id)[0].answer == correct_answer(item)
 
 
@@ -293,3 +293,18 @@ def test_two_values_for_a_single_choice_question_are_refused_not_graded(client, 
     assert "单选题只能选择一个选项" in page.get_data(as_text=True)
     assert autosave.status_code == 422 and autosave.get_json()["error"]["code"] == "invalid_answer"
     assert items_of(attempt_id)[item.position - 1].answer is None
+
+
+def test_the_autosave_answers_the_answered_positions_for_the_answer_card(client, competition):
+    """Found by review: the 答题卡 said 已答 0 after autosaves until a reload; the script now shows the server's list."""
+    attempt_id = start_in_browser(client, competition)
+    first, second = items_of(attempt_id)[:2]
+
+    def post(item, value) -> dict:
+        data = {**form_data(item, value), "action": "stay"}
+        return client.post(f"/attempts/{attempt_id}/q/{item.position}", data=data, headers={"Accept": "application/json"}).get_json()
+
+    assert post(second, correct_answer(second))["answered"] == [2]
+    assert post(first, correct_answer(first))["answered"] == [1, 2]
+    page = client.get(f"/attempts/{attempt_id}/q/1").get_data(as_text=True)
+    assert '已答 <span class="answered-count">2</span> / ' in page and 'data-position="2"' in page
