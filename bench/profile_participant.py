@@ -11,17 +11,12 @@ number of SQL statements (the one figure that the machine's other load does not 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
+from common import median, seeded_data  # noqa: E402  (first: puts this checkout on sys.path)
 from locustfile import _answer  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 from sqlalchemy import event  # noqa: E402
@@ -30,14 +25,9 @@ from quizapp import create_app  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
-
-
 def main() -> int:
     """Run the attempts under the profiler and print the figures."""
-    data = json.loads(Path(os.environ.get("BENCH_DATA", ROOT / "bench" / "out" / "sqlite-data.json")).read_text(encoding="utf-8"))
+    data = seeded_data()
     attempts = int(os.environ.get("BENCH_PROFILE_ATTEMPTS", "20"))
     if not os.environ.get("QUIZAPP_PII_KEY"):  # any key encrypts new numbers; the seeded ones are never read here
         from cryptography.fernet import Fernet
@@ -87,7 +77,7 @@ def main() -> int:
     print("| request | n | SQL statements (median) | CPU ms (median) | wall ms (median) |")
     print("|---|---:|---:|---:|---:|")
     for kind, values in timings.items():
-        print(f"| {kind} | {len(values)} | {_median(statements[kind]):.0f} | {_median(cpu[kind]):.1f} | {_median(values):.1f} |")
+        print(f"| {kind} | {len(values)} | {median(statements[kind]):.0f} | {median(cpu[kind]):.1f} | {median(values):.1f} |")
     return 0
 
 

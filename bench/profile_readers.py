@@ -16,17 +16,12 @@ and the SQL statements per request (the one figure the machine's load does not c
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
+from common import ROOT, median, seeded_data  # noqa: E402  (first: puts this checkout on sys.path)
 from sqlalchemy import event  # noqa: E402
 
 from quizapp import create_app  # noqa: E402
@@ -35,14 +30,9 @@ from quizapp.extensions import page_cache as cache  # noqa: E402
 from quizapp.public import pagecache  # noqa: E402
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
-
-
 def main() -> int:
     """Measure every mode and print the table (milliseconds of CPU, statements)."""
-    data = json.loads(Path(os.environ.get("BENCH_DATA", ROOT / "bench" / "out" / "sqlite-data.json")).read_text(encoding="utf-8"))
+    data = seeded_data()
     rounds = int(os.environ.get("BENCH_PROFILE_ROUNDS", "30"))
     if not os.environ.get("QUIZAPP_PII_KEY"):
         from cryptography.fernet import Fernet
@@ -110,10 +100,10 @@ def main() -> int:
     print("| request | no cache | miss | hit, new visitor | hit, returning visitor | statements: no cache / hit |")
     print("|---|---:|---:|---:|---:|---|")
     for kind in ("home", "case", "law article", "monthly warning"):
-        row = [f"{_median(cpu[(mode, kind)]):.2f}" for mode in ("no cache", "miss", "hit, new visitor", "hit, returning visitor")]
-        counts = f"{_median(statements[('no cache', kind)])} / {_median(statements[('hit, new visitor', kind)])}"
+        row = [f"{median(cpu[(mode, kind)]):.2f}" for mode in ("no cache", "miss", "hit, new visitor", "hit, returning visitor")]
+        counts = f"{median(statements[('no cache', kind)])} / {median(statements[('hit, new visitor', kind)])}"
         print(f"| {kind} | {' | '.join(row)} | {counts} |")
-    print(f"| bare Flask hello (bench/hello.py) | {_median(hello_cpu):.2f} | | | | 0 |")
+    print(f"| bare Flask hello (bench/hello.py) | {median(hello_cpu):.2f} | | | | 0 |")
     return 0
 
 
