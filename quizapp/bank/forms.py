@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from quizapp.bank.formats import FORMATS
 from quizapp.bank.models import TYPE_LABELS
+from quizapp.core.text import has_hidden_characters
 from quizapp.publishing.models import STATE_LABELS
 
 
@@ -44,6 +45,11 @@ class UploadForm(FlaskForm):
     format = SelectField("格式", choices=choices([("", "自动识别"), *((name, FORMAT_LABELS.get(name, name)) for name in FORMATS)]),
                          validators=[Optional()])
     category = StringField("上级分类（可选，如 安全生产/法规）", validators=[Optional(), Length(max=100)])
+
+    def validate_category(self, field) -> None:
+        """Refuse invisible and control characters (NUL included: an upload body skips the request-wide check)."""
+        if field.data and has_hidden_characters(field.data):
+            raise ValidationError("分类中含有不可见或控制字符，请重新输入")
 
 
 class ConfirmForm(FlaskForm):

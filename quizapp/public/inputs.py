@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 
 from quizapp.core.errors import ValidationFailed
 
@@ -29,12 +29,26 @@ def _request_has_nul() -> bool:
 
     The JSON body is scanned as text, not parsed, so absurdly nested JSON stays the API's 400.
     """
-    if NUL in request.path:
+    if NUL in request.path or _has_nul(request.args):
         return True
-    for source in (request.args, request.form):
-        if any(NUL in key or NUL in value for key, value in source.items(multi=True)):
-            return True
+    if _over_default_limit():
+        # Parsing here would apply the default limit before a view that raises it for itself
+        # (the bank upload, up to QUIZAPP_BANK_UPLOAD_MAX_MB) could: that view's form checks its
+        # own text fields; any other view refuses the body with 413 when it parses it.
+        return False
+    if _has_nul(request.form):
+        return True
     return request.is_json and JSON_NUL.search(request.get_data(cache=True)) is not None
+
+
+def _has_nul(values) -> bool:
+    return any(NUL in key or NUL in value for key, value in values.items(multi=True))
+
+
+def _over_default_limit() -> bool:
+    """Return whether the request declares a body longer than the app's ``MAX_CONTENT_LENGTH``."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return bool(limit and request.content_length and request.content_length > limit)
 
 
 def register(app: Flask) -> None:

@@ -116,6 +116,17 @@ def test_a_file_over_one_mebibyte_is_accepted_on_this_route(client, db, make_sta
     assert db.session.execute(select(BankUpload.size, BankUpload.status)).one() == (len(padded), "rejected")
 
 
+def test_a_nul_in_the_category_is_refused_for_small_and_large_uploads(client, db, make_staff, login_as):
+    login_as(client, make_staff("editor"))
+    small = upload_file(client, category="安全\x00生产")
+    assert small.status_code == 422  # the request-wide NUL check (quizapp.public.inputs)
+    padded = CSV + b"\n" * (1024 * 1024)  # over MAX_CONTENT_LENGTH: the upload view's own limit and form apply
+    large = upload_file(client, padded, category="安全\x00生产")
+    assert large.status_code == 400
+    assert "不可见或控制字符" in large.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(BankUpload)) == 0
+
+
 def test_upload_needs_the_csrf_token_when_csrf_is_on(client, app, db, make_staff, login_as):
     login_as(client, make_staff("editor"))
     app.config["WTF_CSRF_ENABLED"] = True
