@@ -30,11 +30,12 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.bank.models import QUESTION_TYPES, Question
 from quizapp.bank.services import drawable_pool
 from quizapp.content.banks import UID
+from quizapp.contests.entrants import ORGANIZATION_MAX
 from quizapp.contests.models import AUDIENCES, OTHER_ORGANIZATION, Attempt, Competition, Participant
 from quizapp.contests.paper_check import PaperCheck, check_paper_rule
-from quizapp.contests.services import FORBIDDEN_TEXT, ORGANIZATION_MAX, get_competition
+from quizapp.contests.services import get_competition
 from quizapp.core.errors import Conflict, ValidationFailed
-from quizapp.core.text import has_hidden_characters, normalise_newlines, normalise_text
+from quizapp.core.text import FORBIDDEN_TEXT, has_hidden_characters, normalise_newlines, normalise_text
 from quizapp.core.timeutil import format_local, utcnow
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog

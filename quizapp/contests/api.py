@@ -11,6 +11,7 @@ from flask import current_app, jsonify, request
 from quizapp.api.errors import bad_request, json_body
 from quizapp.contests import api_bp as bp
 from quizapp.contests import services
+from quizapp.contests.entrants import Entrant
 from quizapp.contests.presenters import attempt_result, attempt_state, competition_summary, paper_question
 from quizapp.contests.ranking import leaderboard, organization_ranking
 from quizapp.core.caching import LEADERBOARD_TTL_S, cached_response
@@ -52,7 +53,7 @@ def start_attempt(competition_id: int):
     """Start an attempt: 201 with the token, deadline and paper (no key)."""
     body = json_body()
     consent = body.get("consent")
-    entrant = services.Entrant(
+    entrant = Entrant(
         name=_text(body, "name"),
         phone=_text(body, "phone"),
         organization=_text(body, "organization"),

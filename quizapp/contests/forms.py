@@ -7,8 +7,8 @@ from wtforms import BooleanField, FieldList, RadioField, SelectChoice, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from quizapp.contests.entrants import Entrant
 from quizapp.contests.models import GROUPS, OTHER_ORGANIZATION, Competition
-from quizapp.contests.services import Entrant
 from quizapp.core.errors import ValidationFailed
 
 

@@ -13,10 +13,11 @@ from quizapp.bank.services import drawable_pool
 from quizapp.content.sync import sync_content
 from quizapp.contests import actions, admin
 from quizapp.contests.admin import CompetitionSettings
+from quizapp.contests.entrants import Entrant
 from quizapp.contests.models import Attempt, Competition, PaperItem, Participant
 from quizapp.contests.paper import PaperRuleError, select_questions
 from quizapp.contests.paper_check import check_paper_rule, parse_difficulty
-from quizapp.contests.services import Entrant, start_attempt
+from quizapp.contests.services import start_attempt
 from quizapp.core.errors import Conflict, ValidationFailed
 from quizapp.extensions import db
 from quizapp.publishing.models import AuditLog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.contests.services import OTHER_ORGANIZATION
+from quizapp.contests.models import OTHER_ORGANIZATION
 from quizapp.public.inputs import NUL_MESSAGE
 from tests.contests.factories import API, answer, auth, entrant, form_data, items_of, start, start_in_browser
 
