@@ -7,7 +7,7 @@ URLs: ``/laws``, ``/laws/<slug>``, ``/laws/<slug>/chapters/<n>`` (the n-th 章 f
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 
 import quizapp.laws.searching  # noqa: F401  (registers the search source)
 from quizapp.laws import bp, services
@@ -40,6 +40,12 @@ def _version(slug: str):
 def index():
     """List the laws and regulations in the library, with their revision in force."""
     return render_template("laws/index.html", laws=services.list_laws())
+
+
+@bp.get("/")
+def index_slash():
+    """Send ``/laws/`` (people type either) to the one address of the list, ``/laws``."""
+    return redirect(url_for(".index"), 301)
 
 
 @bp.get("/<slug>")

@@ -13,6 +13,12 @@ def test_the_list_shows_every_imported_law(client, library):
     assert f'href="/laws/{SAFETY_LAW}"' in page and "共 119 条" in page
 
 
+def test_the_list_with_a_trailing_slash_redirects_to_its_one_address(client, library):
+    with_slash = client.get("/laws/")
+    assert with_slash.status_code == 301 and with_slash.location.endswith("/laws")
+    assert "中华人民共和国安全生产法" in client.get("/laws/", follow_redirects=True).get_data(as_text=True)
+
+
 def test_contents_link_every_chapter_and_article(client, library):
     page = client.get(f"/laws/{SAFETY_LAW}").get_data(as_text=True)
     assert "第三章 从业人员的安全生产权利义务" in page and f'href="/laws/{SAFETY_LAW}/chapters/3"' in page
