@@ -115,6 +115,17 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
+def paused_scheduler(app):
+    """The app's APScheduler, started paused (job defaults apply once jobs reach the job store), shut down after."""
+    from quizapp.scheduler import build_scheduler
+
+    scheduler = build_scheduler(app)
+    scheduler.start(paused=True)
+    yield scheduler
+    scheduler.shutdown(wait=False)
+
+
+@pytest.fixture
 def content_dir() -> Path:
     """The project's own starter content."""
     return ROOT / "content"

@@ -144,16 +144,8 @@ def test_an_erased_entrant_of_an_open_competition_keeps_their_result_page_and_ma
     assert by_phone("13800138000").id != participant_id
 
 
-def test_the_scheduler_registers_the_hourly_erasure_job(app):
-    from quizapp.scheduler import build_scheduler
-
-    scheduler = build_scheduler(app)
-    scheduler.start(paused=True)
-    try:
-        job = scheduler.get_job(tasks.ERASE_JOB_ID)
-        assert job.trigger.interval == timedelta(hours=1)
-    finally:
-        scheduler.shutdown(wait=False)
+def test_the_scheduler_registers_the_hourly_erasure_job(paused_scheduler):
+    assert paused_scheduler.get_job(tasks.ERASE_JOB_ID).trigger.interval == timedelta(hours=1)
 
 
 def test_the_results_export_works_after_erasure_and_shows_no_number(kept_30_days, clock):

@@ -238,16 +238,10 @@ def test_a_job_left_running_is_failed_after_an_hour_and_a_failed_build_keeps_no_
     assert _chunks(job.id) == 0
 
 
-def test_the_scheduler_registers_the_export_job_every_15_seconds_and_it_records_a_heartbeat(app):
+def test_the_scheduler_registers_the_export_job_every_15_seconds_and_it_records_a_heartbeat(paused_scheduler):
     from quizapp.publishing.models import JobHeartbeat
-    from quizapp.scheduler import build_scheduler
 
-    scheduler = build_scheduler(app)
-    scheduler.start(paused=True)
-    try:
-        assert scheduler.get_job(tasks.EXPORT_JOB_ID).trigger.interval == timedelta(seconds=15)
-    finally:
-        scheduler.shutdown(wait=False)
+    assert paused_scheduler.get_job(tasks.EXPORT_JOB_ID).trigger.interval == timedelta(seconds=15)
     tasks.build_exports(now=T0)
     heartbeat = db.session.get(JobHeartbeat, tasks.EXPORT_JOB_ID)
     assert (heartbeat.ran_at, heartbeat.result) == (T0, {"built": [], "not_built": [], "deleted": 0, "stale": 0})

@@ -305,15 +305,8 @@ def test_the_cli_recomputes_one_competition(runner, sample):
     assert unknown.exit_code == 1 and "不存在" in unknown.output
 
 
-def test_the_scheduler_registers_the_statistics_job_every_ten_minutes(app):
-    from quizapp.scheduler import build_scheduler
-
-    scheduler = build_scheduler(app)
-    scheduler.start(paused=True)
-    try:
-        assert scheduler.get_job(tasks.STATISTICS_JOB_ID).trigger.interval == timedelta(minutes=10)
-    finally:
-        scheduler.shutdown(wait=False)
+def test_the_scheduler_registers_the_statistics_job_every_ten_minutes(paused_scheduler):
+    assert paused_scheduler.get_job(tasks.STATISTICS_JOB_ID).trigger.interval == timedelta(minutes=10)
 
 
 def test_the_page_of_a_snapshot_document_round_trips(sample):

@@ -125,16 +125,9 @@ def test_two_concurrent_sweeps_write_one_audit_row_per_item(app, make_item, pub_
     assert counts == {item.id: 1 for item in items}
 
 
-def test_the_scheduler_registers_the_sweep_with_catch_up_defaults(app):
-    from quizapp.scheduler import build_scheduler
-
-    scheduler = build_scheduler(app)
-    scheduler.start(paused=True)  # job defaults are applied when jobs reach the (in-memory) job store
-    try:
-        job = scheduler.get_job(JOB_ID)
-        assert scheduler.get_job("contests.sweep_overdue_attempts") is not None
-        assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, None)
-        assert job.trigger.interval == timedelta(seconds=60)
-        assert type(scheduler._jobstores["default"]).__name__ == "MemoryJobStore"
-    finally:
-        scheduler.shutdown(wait=False)
+def test_the_scheduler_registers_the_sweep_with_catch_up_defaults(paused_scheduler):
+    job = paused_scheduler.get_job(JOB_ID)
+    assert paused_scheduler.get_job("contests.sweep_overdue_attempts") is not None
+    assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, None)
+    assert job.trigger.interval == timedelta(seconds=60)
+    assert type(paused_scheduler._jobstores["default"]).__name__ == "MemoryJobStore"
